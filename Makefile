@@ -1,0 +1,42 @@
+# Newsroom: two commands for a newcomer.
+#   make run    the whole site with demo content and search, at http://127.0.0.1:8000
+#   make test   every check and test, on real PostgreSQL and OpenSearch
+.DEFAULT_GOAL := help
+.PHONY: help run test opensearch lint clean
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+help:
+	@echo "make run         start Newsroom with demo content and search at http://127.0.0.1:8000"
+	@echo "make test        run ruff, Django's checks and the whole test suite (ARGS=... for pytest)"
+	@echo "make opensearch  run only the local OpenSearch node (foreground)"
+	@echo "make lint        ruff only"
+	@echo "make clean       remove var/ (database, media, search data) and the built node"
+
+# The virtualenv is rebuilt only when a requirements file changes.
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Newsroom needs Python 3.11 or newer: install python3.11 (or set PYTHON=/path/to/python3.11)")'
+	@echo "==> Creating $(VENV) and installing Python packages (first time: about a minute) ..."
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	@$(VPY) -m pip install --quiet --upgrade pip
+	@$(VPY) -m pip install --quiet --progress-bar off -r requirements-dev.txt
+	@touch $(STAMP)
+	@echo "    done"
+
+run: $(STAMP)
+	@$(VPY) -m devenv.run
+
+test: $(STAMP)
+	@$(VPY) -m devenv.testenv $(ARGS)
+
+opensearch: $(STAMP)
+	@$(VPY) -m devenv.opensearch start
+
+lint: $(STAMP)
+	@$(VPY) -m ruff check .
+
+clean:
+	rm -rf var devenv/opensearch-node/target

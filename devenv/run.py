@@ -1,0 +1,101 @@
+"""`make run`: the whole site with demo content and search, on 127.0.0.1.
+
+Starts a local OpenSearch node unless OPENSEARCH_URL is set (or one already answers on the port),
+migrates, creates an admin user, loads demo content, indexes it and serves the site. Ctrl-C stops
+everything this command started.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+from .console import fail, say, step
+from .opensearch import VAR_DIR, Node, cluster_health
+
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = os.environ.get("PORT", "8000")
+ADMIN_USER = os.environ.get("NEWSROOM_ADMIN_USER", "admin")
+
+
+def manage(env, *args):
+    code = subprocess.call([sys.executable, "manage.py", *args], env=env)
+    if code != 0:
+        fail(f"manage.py {' '.join(args)} failed (exit {code})")
+
+
+def admin_password():
+    """Made once per checkout and kept in var/, so every run prints the same credentials."""
+    path = VAR_DIR / "admin-password.txt"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def start_opensearch(env):
+    """Returns the node we started, or None when an existing one is used."""
+    if os.environ.get("OPENSEARCH_URL"):
+        url = os.environ["OPENSEARCH_URL"]
+        if cluster_health(url, timeout=3) is None:
+            fail(f"OPENSEARCH_URL={url} does not answer. Start it, or unset OPENSEARCH_URL to use a local node.")
+        say(f"Using OpenSearch at {url}")
+        return None
+    port = int(os.environ.get("OPENSEARCH_PORT", "9200"))
+    node = Node(VAR_DIR / "opensearch" / "dev", http_port=port, name="dev-node", cluster_name="newsroom-dev",
+                heap=os.environ.get("OPENSEARCH_HEAP", "512m"))
+    env["OPENSEARCH_URL"] = node.url
+    node.stop_stale()
+    if cluster_health(node.url, timeout=0.5) is not None:
+        say(f"Using the OpenSearch node already running at {node.url}")
+        return None
+    with step(f"Starting OpenSearch on {node.url} (data in {node.data_dir})"):
+        node.start()
+    return node
+
+
+def main():
+    started_at = time.monotonic()
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "newsroom.settings.dev"),
+               PYTHONUNBUFFERED="1")
+    node = start_opensearch(env)
+    server = None
+    try:
+        with step("Applying database migrations"):
+            manage(env, "migrate", "--noinput", "-v", "0")
+        password = admin_password()
+        manage(env, "ensure_admin", ADMIN_USER, "--password", password)
+        with step("Loading demo content"):
+            manage(env, "load_demo_content")
+        with step("Building the search index"):
+            manage(env, "update_index")
+        say(f"Ready in {time.monotonic() - started_at:.0f}s")
+        print(
+            f"\n    Newsroom:  http://{HOST}:{PORT}/\n"
+            f"    Admin:     http://{HOST}:{PORT}/admin/   user {ADMIN_USER!r}, password {password!r}\n"
+            f"    Health:    http://{HOST}:{PORT}/healthz\n"
+            f"    Search:    {env['OPENSEARCH_URL']}\n\n"
+            "    Ctrl-C stops everything this command started.\n",
+            flush=True,
+        )
+        server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env)
+        server.wait()
+    except KeyboardInterrupt:
+        print()
+    finally:
+        if server is not None and server.poll() is None:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        if node is not None:
+            with step("Stopping OpenSearch"):
+                node.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""`make test`: start what the suite needs, run the checks and pytest, stop it all.
+
+PostgreSQL is started unless DATABASE_URL is set; an OpenSearch node is started unless
+OPENSEARCH_URL is set. Extra arguments go to pytest (make test ARGS="-k healthz").
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from .console import say
+from .opensearch import VAR_DIR, Node, free_port
+from .postgres import TemporaryPostgres
+
+
+def run(label, command, env):
+    say(label)
+    started = time.monotonic()
+    code = subprocess.call(command, env=env)
+    print(f"    {'ok' if code == 0 else f'FAILED (exit {code})'} in {time.monotonic() - started:.1f}s", flush=True)
+    return code
+
+
+def main(pytest_args):
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="newsroom.settings.test", PYTHONUNBUFFERED="1")
+    python = sys.executable
+    started_at = time.monotonic()
+    postgres = node = None
+    try:
+        if not env.get("DATABASE_URL"):
+            postgres = TemporaryPostgres().start()
+            env["DATABASE_URL"] = postgres.url
+        if not env.get("OPENSEARCH_URL"):
+            data_dir = VAR_DIR / "opensearch" / "test"
+            node = Node(data_dir, http_port=free_port(), name="test-node", cluster_name="newsroom-test")
+            node.stop_stale()
+            shutil.rmtree(data_dir, ignore_errors=True)  # every run starts from an empty index
+            say(f"Starting a test OpenSearch node on {node.url}")
+            node.start()
+            env["OPENSEARCH_URL"] = node.url
+        codes = [
+            run("ruff check", [python, "-m", "ruff", "check", "."], env),
+            run("manage.py check", [python, "manage.py", "check", "--fail-level", "WARNING"], env),
+            run("makemigrations --check", [python, "manage.py", "makemigrations", "--check", "--dry-run"], env),
+            run("pytest", [python, "-m", "pytest", *pytest_args], env),
+        ]
+    finally:
+        if node is not None:
+            say(f"Stopping the test OpenSearch node (RSS {node.rss_bytes() / 2**20:.0f} MiB)")
+            node.stop()
+        if postgres is not None:
+            say("Stopping the test PostgreSQL")
+            postgres.stop()
+    failed = [code for code in codes if code != 0]
+    say(f"make test finished in {time.monotonic() - started_at:.0f}s: {'FAILED' if failed else 'all green'}")
+    return failed[0] if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,53 @@
+"""/healthz: is this app server able to serve? Load balancers and `make run` poll it."""
+
+import time
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from opensearchpy.exceptions import OpenSearchException
+
+from search.client import get_client
+
+# A health probe must answer quickly even when a dependency hangs.
+OPENSEARCH_PROBE_TIMEOUT = 0.5
+
+
+def _timed(check):
+    started = time.perf_counter()
+    result = check()
+    result["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"; the message says which
+        return {"status": "fail", "vendor": connection.vendor, "error": str(exc)[:200]}
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def check_opensearch():
+    try:
+        health = get_client().cluster.health(request_timeout=OPENSEARCH_PROBE_TIMEOUT)
+    except OpenSearchException as exc:
+        return {"status": "fail", "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    cluster_status = health.get("status")
+    return {
+        # Yellow (unassigned replicas, normal on one node) still answers every query; red does not.
+        "status": "fail" if cluster_status == "red" else "ok",
+        "cluster_name": health.get("cluster_name"),
+        "cluster_status": cluster_status,
+        "number_of_nodes": health.get("number_of_nodes"),
+    }
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _timed(check_database), "opensearch": _timed(check_opensearch)}
+    failing = [name for name, result in checks.items() if result["status"] != "ok"]
+    body = {"status": "fail" if failing else "ok", "failing": failing, "checks": checks}
+    return JsonResponse(body, status=503 if failing else 200)

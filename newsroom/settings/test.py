@@ -1,0 +1,17 @@
+"""The test suite: `make test`. PostgreSQL and OpenSearch come from DATABASE_URL / OPENSEARCH_URL,
+which devenv.testenv sets to the services it starts."""
+
+from .base import *  # noqa: F403
+from .base import opensearch_backend
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+# Never configurable: whatever OPENSEARCH_INDEX_PREFIX says, tests use their own indexes.
+OPENSEARCH_INDEX_PREFIX = "newsroom_test_"
+WAGTAILSEARCH_BACKENDS = opensearch_backend(OPENSEARCH_INDEX_PREFIX)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,102 @@
+"""The local services behind `make run` / `make test`: settings per environment, clear messages
+when Java or Maven is missing, and the two-node cluster that failover tests build on."""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from devenv.opensearch import cluster_health, two_node_cluster
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def settings_value(module, expression, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"OPENSEARCH_INDEX_PREFIX", "DATABASE_URL",
+                                                               "AWS_STORAGE_BUCKET_NAME", "DJANGO_SETTINGS_MODULE"}}
+    code = f"import json, {module} as s; print(json.dumps({expression}, default=str))"
+    result = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, cwd=REPO,
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def test_each_environment_has_its_own_index_prefix():
+    expr = 's.WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"]'
+    assert settings_value("newsroom.settings.dev", expr) == "newsroom_dev_"
+    assert settings_value("newsroom.settings.production", expr, SECRET_KEY="x") == "newsroom_"
+    # Even told otherwise, the tests keep to their own indexes.
+    assert settings_value("newsroom.settings.test", expr, OPENSEARCH_INDEX_PREFIX="newsroom_") == "newsroom_test_"
+
+
+def test_database_defaults_to_sqlite_under_var_and_follows_database_url():
+    db = settings_value("newsroom.settings.dev", 's.DATABASES["default"]')
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["NAME"] == str(REPO / "var" / "newsroom.sqlite3")
+    db = settings_value("newsroom.settings.dev", 's.DATABASES["default"]',
+                        DATABASE_URL="postgres://u:p@db.internal:5433/news")
+    assert (db["ENGINE"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "django.db.backends.postgresql", "db.internal", 5433, "news")
+
+
+def test_media_goes_to_s3_only_when_a_bucket_is_configured():
+    expr = 's.STORAGES["default"]["BACKEND"]'
+    assert settings_value("newsroom.settings.dev", expr) == "django.core.files.storage.FileSystemStorage"
+    assert settings_value("newsroom.settings.dev", expr, AWS_STORAGE_BUCKET_NAME="media") == (
+        "storages.backends.s3.S3Storage")
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    clean = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    result = subprocess.run([sys.executable, "-c", "import newsroom.settings.production"],
+                            env=clean, cwd=REPO, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_missing_java_names_what_to_install(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    env["PATH"] = str(tmp_path)  # nothing on it: no java, no mvn
+    result = subprocess.run([sys.executable, "-m", "devenv.opensearch", "build"], env=env, cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Java 17 or newer is needed" in result.stderr
+    assert "apt-get install -y openjdk-17-jdk-headless maven" in result.stderr
+    assert "OPENSEARCH_URL" in result.stderr
+
+
+def _request(url, method="GET", body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+@pytest.mark.opensearch
+def test_two_node_cluster_survives_losing_its_data_node(tmp_path):
+    nodes = two_node_cluster(tmp_path)
+    try:
+        for node in nodes:
+            node.start(wait=False)
+        manager, data_node = nodes
+        manager.wait_until_ready()
+        _request(f"{manager.url}/articles", "PUT",
+                 {"settings": {"number_of_shards": 1, "number_of_replicas": 1}})
+        _request(f"{manager.url}/articles/_doc/1?refresh=true", "PUT", {"title": "Still here"})
+        health = _request(f"{manager.url}/_cluster/health?wait_for_status=green&timeout=60s")
+        assert (health["status"], health["number_of_nodes"]) == ("green", 2)
+
+        data_node.kill()  # SIGKILL, as a crash would
+
+        health = _request(f"{manager.url}/_cluster/health?wait_for_nodes=1&wait_for_status=yellow&timeout=60s")
+        assert health["number_of_nodes"] == 1 and health["status"] == "yellow"
+        hits = _request(f"{manager.url}/articles/_search?q=title:still")["hits"]["hits"]
+        assert [hit["_source"]["title"] for hit in hits] == ["Still here"]
+        _request(f"{manager.url}/articles/_doc/2?refresh=true", "PUT", {"title": "Written after the crash"})
+        assert cluster_health(data_node.url) is None
+    finally:
+        for node in nodes:
+            node.stop()
