@@ -62,16 +62,19 @@ def main():
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "newsroom.settings.dev"),
                PYTHONUNBUFFERED="1")
     node = start_opensearch(env)
+    # Setup steps print their own progress; per-page log lines would drown it. update_index
+    # deletes indexes that may not exist yet, which opensearch-py reports as 404 warnings.
+    quiet = dict(env, LOG_LEVEL="WARNING", OPENSEARCH_LOG_LEVEL="ERROR")
     server = None
     try:
         with step("Applying database migrations"):
-            manage(env, "migrate", "--noinput", "-v", "0")
+            manage(quiet, "migrate", "--noinput", "-v", "0")
         password = admin_password()
-        manage(env, "ensure_admin", ADMIN_USER, "--password", password)
+        manage(quiet, "ensure_admin", ADMIN_USER, "--password", password)
         with step("Loading demo content"):
-            manage(env, "load_demo_content")
+            manage(quiet, "load_demo_content")
         with step("Building the search index"):
-            manage(env, "update_index")
+            manage(quiet, "update_index")
         say(f"Ready in {time.monotonic() - started_at:.0f}s")
         print(
             f"\n    Newsroom:  http://{HOST}:{PORT}/\n"
@@ -81,6 +84,7 @@ def main():
             "    Ctrl-C stops everything this command started.\n",
             flush=True,
         )
+        (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env)
         server.wait()
     except KeyboardInterrupt:

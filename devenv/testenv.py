@@ -28,6 +28,7 @@ def main(pytest_args):
     python = sys.executable
     started_at = time.monotonic()
     postgres = node = None
+    (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
     try:
         if not env.get("DATABASE_URL"):
             postgres = TemporaryPostgres().start()

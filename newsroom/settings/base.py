@@ -194,6 +194,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # opensearch-py logs every request at INFO; keep warnings only.
-        "opensearch": {"level": "WARNING"},
+        "opensearch": {"level": os.environ.get("OPENSEARCH_LOG_LEVEL", "WARNING")},
+        # One line per task state change is too chatty outside debugging.
+        "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
     },
 }
