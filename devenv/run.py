@@ -65,7 +65,7 @@ def main():
     # Setup steps print their own progress; per-page log lines would drown it. update_index
     # deletes indexes that may not exist yet, which opensearch-py reports as 404 warnings.
     quiet = dict(env, LOG_LEVEL="WARNING", OPENSEARCH_LOG_LEVEL="ERROR")
-    server = None
+    server = scheduler = None
     try:
         with step("Applying database migrations"):
             manage(quiet, "migrate", "--noinput", "-v", "0")
@@ -80,22 +80,26 @@ def main():
             f"\n    Newsroom:  http://{HOST}:{PORT}/\n"
             f"    Admin:     http://{HOST}:{PORT}/admin/   user {ADMIN_USER!r}, password {password!r}\n"
             f"    Health:    http://{HOST}:{PORT}/healthz\n"
-            f"    Search:    {env['OPENSEARCH_URL']}\n\n"
+            f"    Search:    {env['OPENSEARCH_URL']}\n"
+            "    Scheduled publishing: checked every 30 s by the scheduler process\n\n"
             "    Ctrl-C stops everything this command started.\n",
             flush=True,
         )
         (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+        # Scheduled publishing and expiry happen in this worker, not in a cron the user must install.
+        scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"], env=env)
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env)
         server.wait()
     except KeyboardInterrupt:
         print()
     finally:
-        if server is not None and server.poll() is None:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for process in (server, scheduler):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         if node is not None:
             with step("Stopping OpenSearch"):
                 node.stop()

@@ -1,4 +1,45 @@
-from wagtail.models import Page
+"""The front page and its curation, plus site-wide settings editors manage in the admin."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable, Page
+
+WHATS_HOT_SIZE = 8
+EDITORS_PICKS_SIZE = 4
+
+
+class CuratedArticle(Orderable):
+    """An article chosen by an editor for a slot on the home page."""
+
+    article = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("article")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class HomePageHotItem(CuratedArticle):
+    page = ParentalKey("home.HomePage", on_delete=models.CASCADE, related_name="hot_items")
+
+
+class HomePageEditorsPick(CuratedArticle):
+    page = ParentalKey("home.HomePage", on_delete=models.CASCADE, related_name="editors_picks")
+
+
+def _curated(items, limit, fallback):
+    """The curated articles that readers may see (live, public), in the editor's order, topped
+    up from `fallback` when fewer than `limit` are chosen or some have been unpublished."""
+    from news.models import live_articles
+
+    visible = {a.pk: a for a in live_articles().filter(pk__in=[item.article_id for item in items])}
+    chosen = [visible[item.article_id] for item in items if item.article_id in visible][:limit]
+    if len(chosen) < limit:
+        chosen += list(fallback.exclude(pk__in=[a.pk for a in chosen])[: limit - len(chosen)])
+    return chosen
 
 
 class HomePage(Page):
@@ -6,13 +47,84 @@ class HomePage(Page):
 
     max_count_per_parent = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.SectionPage"]
     template = "pages/home_page.html"
 
-    def get_context(self, request, *args, **kwargs):
-        from news.models import ArticlePage
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([InlinePanel("hot_items", max_num=WHATS_HOT_SIZE, label="Headline")],
+                        heading="What's Hot ticker",
+                        help_text="Empty slots are filled with breaking news, then the latest articles."),
+        MultiFieldPanel([InlinePanel("editors_picks", max_num=EDITORS_PICKS_SIZE, label="Pick")],
+                        heading="Editors' Picks", help_text="Empty slots are filled with the latest articles."),
+    ]
 
+    def latest_articles(self):
+        from news.models import live_articles
+
+        return live_articles().descendant_of(self).order_by("-published_date")
+
+    def whats_hot(self):
+        latest = self.latest_articles()
+        fallback = latest.order_by("-breaking", "-published_date")
+        return _curated(list(self.hot_items.all()), WHATS_HOT_SIZE, fallback)
+
+    def editors_picks_articles(self):
+        return _curated(list(self.editors_picks.all()), EDITORS_PICKS_SIZE, self.latest_articles())
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = (
-            ArticlePage.objects.live().public().descendant_of(self).order_by("-first_published_at")[:20]
-        )
+        context["whats_hot"] = self.whats_hot()
+        context["editors_picks"] = self.editors_picks_articles()
+        context["latest_articles"] = self.latest_articles()[:20]
         return context
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting, ClusterableModel):
+    """Settings > Site settings: name, logo, social links, footer and section navigation."""
+
+    site_name = models.CharField(max_length=80, default="Newsroom")
+    tagline = models.CharField(max_length=160, blank=True)
+    logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    footer_text = models.TextField(blank=True, default="Independent news, published with Newsroom.")
+    x_url = models.URLField("X (Twitter)", blank=True)
+    facebook_url = models.URLField("Facebook", blank=True)
+    instagram_url = models.URLField("Instagram", blank=True)
+    youtube_url = models.URLField("YouTube", blank=True)
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("logo")], heading="Identity"),
+        InlinePanel("navigation_items", label="Section", heading="Section navigation",
+                    help_text="The sections in the header menu, in this order. Empty: every top-level section."),
+        MultiFieldPanel([FieldPanel("x_url"), FieldPanel("facebook_url"), FieldPanel("instagram_url"),
+                         FieldPanel("youtube_url"), FieldPanel("linkedin_url")], heading="Social links"),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta:
+        verbose_name = "Site settings"
+
+    @property
+    def social_links(self):
+        links = [("X", self.x_url), ("Facebook", self.facebook_url), ("Instagram", self.instagram_url),
+                 ("YouTube", self.youtube_url), ("LinkedIn", self.linkedin_url)]
+        return [(label, url) for label, url in links if url]
+
+    def navigation_sections(self):
+        """Live, public top-level sections in the editors' order (or the page tree's order)."""
+        from news.models import SectionPage
+
+        items = [item.section for item in self.navigation_items.select_related("section")]
+        if items:
+            return [s for s in items if s.live and s.get_view_restrictions().count() == 0]
+        root = self.site.root_page
+        return list(SectionPage.objects.child_of(root).live().public())
+
+
+class NavigationItem(Orderable):
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="navigation_items")
+    section = models.ForeignKey("news.SectionPage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("section")]

@@ -1,27 +1,217 @@
+"""The content model: sections, articles and authors.
+
+This app knows nothing about how content is searched beyond Wagtail's search_fields; the public
+index lives in the search app.
+"""
+
+import re
+
 from django.db import models
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from .blocks import ArticleBodyBlock
+
+WORDS_PER_MINUTE = 230  # adult silent reading speed for news prose
+
+
+def live_articles():
+    """Articles a reader may see: published, not expired (Wagtail unpublishes on expiry) and
+    not behind a view restriction. Every public listing starts here."""
+    return ArticlePage.objects.live().public()
+
+
+class Author(index.Indexed, models.Model):
+    """A journalist. A snippet edited under Snippets > Authors, with a public page at /authors/<slug>/."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the author's page address.")
+    role = models.CharField(max_length=120, blank=True, help_text="E.g. Political correspondent.")
+    bio = RichTextField(blank=True, features=["bold", "italic", "link"])
+    photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    x_url = models.URLField("X (Twitter)", blank=True)
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+    instagram_url = models.URLField("Instagram", blank=True)
+    mastodon_url = models.URLField("Mastodon", blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+        FieldPanel("role"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+        MultiFieldPanel(
+            [FieldPanel("email"), FieldPanel("website"), FieldPanel("x_url"), FieldPanel("linkedin_url"),
+             FieldPanel("instagram_url"), FieldPanel("mastodon_url")],
+            heading="Contact and social links",
+        ),
+    ]
+
+    search_fields = [
+        index.SearchField("name", boost=2),
+        index.AutocompleteField("name"),
+        index.SearchField("bio"),
+        index.FilterField("slug"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("author", kwargs={"slug": self.slug})
+
+    @property
+    def social_links(self):
+        links = [("Website", self.website), ("X", self.x_url), ("LinkedIn", self.linkedin_url),
+                 ("Instagram", self.instagram_url), ("Mastodon", self.mastodon_url)]
+        return [(label, url) for label, url in links if url]
+
+    def articles(self):
+        return live_articles().filter(article_authors__author=self).order_by("-published_date").distinct()
+
+
+class SectionPage(Page):
+    """A section of the paper (World, Sports, ...). Sections nest: World > Europe."""
+
+    intro = models.TextField(blank=True, max_length=500, help_text="A line under the section name.")
+
+    parent_page_types = ["home.HomePage", "news.SectionPage"]
+    subpage_types = ["news.SectionPage", "news.ArticlePage"]
+    template = "pages/section_page.html"
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    def articles(self):
+        """Live articles of this section and its sub-sections, newest first."""
+        return live_articles().descendant_of(self).order_by("-published_date")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["subsections"] = self.get_children().live().public().type(SectionPage).specific()
+        context["articles"] = self.articles()[:20]
+        return context
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ArticleAuthor(Orderable):
+    """Byline order matters, so authors are an ordered inline rather than a plain many-to-many."""
+
+    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="article_links")
+
+    panels = [FieldPanel("author")]
+
+    def __str__(self):
+        return self.author.name
 
 
 class ArticlePage(Page):
-    """A news article. A placeholder shape: the content-model issue gives it sections, authors,
-    tags, a StreamField body and the rest."""
+    standfirst = models.TextField(max_length=400, blank=True,
+                                  help_text="The one- or two-sentence summary under the headline.")
+    lead_image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    lead_image_caption = models.CharField(max_length=300, blank=True)
+    lead_image_credit = models.CharField(max_length=120, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    published_date = models.DateTimeField(
+        null=True, blank=True, db_index=True,
+        help_text="The date readers see. Left empty, it is set to the moment the article is first published.",
+    )
+    updated_date = models.DateTimeField(
+        null=True, blank=True,
+        help_text="Set when you correct or update a published article; readers see 'Updated' with this date.",
+    )
+    breaking = models.BooleanField(default=False, help_text="Breaking news: shown in the What's Hot ticker.")
+    reading_time = models.PositiveSmallIntegerField(default=1, editable=False,
+                                                    help_text="Minutes, computed from the body.")
+    social_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Shown when the article is shared on social media. Defaults to the lead image.",
+    )
+    # Stable id of an article imported from another system, so a re-run never duplicates it.
+    external_id = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
 
-    standfirst = models.TextField(blank=True, help_text="The one- or two-sentence summary under the headline.")
-    body = RichTextField(blank=True)
-
-    parent_page_types = ["home.HomePage"]
+    parent_page_types = ["news.SectionPage"]
     subpage_types = []
     template = "pages/article_page.html"
 
     content_panels = Page.content_panels + [
         FieldPanel("standfirst"),
+        InlinePanel("article_authors", label="Authors", min_num=1, heading="Byline"),
+        MultiFieldPanel(
+            [FieldPanel("lead_image"), FieldRowPanel([FieldPanel("lead_image_caption"),
+                                                      FieldPanel("lead_image_credit")])],
+            heading="Lead image",
+        ),
         FieldPanel("body"),
+        FieldPanel("tags"),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("published_date"), FieldPanel("updated_date")]),
+                         FieldPanel("breaking")], heading="Dates and status"),
     ]
+    promote_panels = Page.promote_panels + [FieldPanel("social_image")]
 
     search_fields = Page.search_fields + [
         index.SearchField("standfirst", boost=2),
         index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name", boost=1.5), index.FilterField("slug")]),
+        index.RelatedFields("article_authors", [
+            index.RelatedFields("author", [index.SearchField("name"), index.FilterField("slug")]),
+        ]),
+        index.FilterField("published_date"),
+        index.FilterField("breaking"),
     ]
+
+    class Meta:
+        indexes = [models.Index(fields=["-published_date"], name="article_published_desc")]
+
+    def save(self, *args, **kwargs):
+        self.reading_time = self.compute_reading_time()
+        if self.live and self.published_date is None:
+            # First publication: Wagtail has just set first_published_at.
+            self.published_date = self.first_published_at or timezone.now()
+        return super().save(*args, **kwargs)
+
+    def body_text(self):
+        """The body as plain text, as indexed (internal notes excluded)."""
+        chunks = self.body.stream_block.get_searchable_content(self.body) if self.body else []
+        return " ".join(strip_tags(str(chunk)) for chunk in chunks)
+
+    def compute_reading_time(self):
+        words = len(re.findall(r"\w+", f"{self.standfirst} {self.body_text()}"))
+        return max(1, round(words / WORDS_PER_MINUTE))
+
+    @property
+    def display_date(self):
+        return self.published_date or self.first_published_at or self.latest_revision_created_at
+
+    @property
+    def section(self):
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    @property
+    def authors(self):
+        return [link.author for link in self.article_authors.all()]
+
+    @property
+    def share_image(self):
+        return self.social_image or self.lead_image

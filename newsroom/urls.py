@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", health_views.healthz, name="healthz"),
     path("search/", search_views.search, name="search"),
+    path("", include("news.urls")),
 ]
 
 if settings.DEBUG:

@@ -10,7 +10,8 @@ from wagtail.search.backends import get_search_backend
 
 from devenv.opensearch import Node, free_port
 from home.models import HomePage
-from news.models import ArticlePage
+from news.models import Author, SectionPage
+from news.publishing import create_article
 
 
 def pytest_configure(config):
@@ -33,18 +34,32 @@ def home(db):
     return HomePage.objects.get()
 
 
+def make_section(parent, title):
+    section = SectionPage(title=title, slug=title.lower().replace(" ", "-"))
+    parent.add_child(instance=section)
+    section.save_revision().publish()
+    section.refresh_from_db()
+    return section
+
+
 @pytest.fixture
-def make_article(home):
+def section(home):
+    return make_section(home, "World")
+
+
+@pytest.fixture
+def author(db):
+    return Author.objects.create(name="Amara Okafor", slug="amara-okafor", role="Africa correspondent")
+
+
+@pytest.fixture
+def make_article(section, author):
     """Create an article the way an editor does: a draft first, published only when asked."""
 
-    def make(title, standfirst="", body="", publish=True):
-        article = ArticlePage(title=title, standfirst=standfirst, body=body, live=False)
-        home.add_child(instance=article)
-        revision = article.save_revision()
-        if publish:
-            revision.publish()
-            article.refresh_from_db()
-        return article
+    def make(title, standfirst="", body=(), publish=True, parent=None, **fields):
+        body = [{"type": "paragraph", "value": body}] if isinstance(body, str) else list(body)
+        return create_article(parent or section, title=title, standfirst=standfirst, body=body,
+                              authors=[author], publish=publish, **fields)
 
     return make
 

@@ -38,7 +38,7 @@ def remove_homepage(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("home", "0001_initial"),
+        ("home", "0002_initial"),
     ]
 
     operations = [migrations.RunPython(create_homepage, remove_homepage)]

@@ -1,0 +1,183 @@
+"""Import articles from JSON Lines, one article per line, so a newsroom can bring its archive.
+
+Each record is validated on its own: an invalid one is reported with its line number and skipped,
+valid ones are imported, and a record whose `id` was imported before is left alone, so re-running
+an import never duplicates. The format is documented in the README ("Importing an archive").
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from wagtail.images import get_image_model
+
+from home.models import HomePage
+
+from .blocks import ArticleBodyBlock
+from .models import ArticlePage, SectionPage
+from .publishing import author_by_name, create_article
+
+REQUIRED = ("id", "title", "section")
+KNOWN = {"id", "title", "standfirst", "body", "section", "authors", "tags", "published_at", "updated_at",
+         "image", "image_caption", "image_credit", "breaking", "publish"}
+MAX_LINE_BYTES = 5 * 1024 * 1024
+
+
+class RecordError(ValueError):
+    pass
+
+
+@dataclass
+class ImportReport:
+    imported: list = field(default_factory=list)
+    skipped_existing: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (line number, message)
+
+    def summary(self):
+        return (f"{len(self.imported)} imported, {len(self.skipped_existing)} already imported, "
+                f"{len(self.errors)} invalid")
+
+
+def find_section(path):
+    """'world/europe' → the Europe section under World (matched by slug, then by title)."""
+    parent = HomePage.objects.first()
+    section = None
+    for part in [p for p in str(path).strip("/").split("/") if p]:
+        children = SectionPage.objects.child_of(parent)
+        section = children.filter(slug=part).first() or children.filter(title__iexact=part).first()
+        if section is None:
+            raise RecordError(f"section {path!r} does not exist (no {part!r} under {parent.title!r})")
+        parent = section
+    if section is None:
+        raise RecordError("section is empty")
+    return section
+
+
+def parse_date(value, name):
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(str(value)) if isinstance(value, str) else None
+    if parsed is None:
+        raise RecordError(f"{name} {value!r} is not an ISO 8601 date-time (e.g. 2024-05-01T09:30:00Z)")
+    if parsed.tzinfo is None:
+        raise RecordError(f"{name} {value!r} has no time zone (add Z or +01:00)")
+    return parsed
+
+
+def clean_body(value):
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(b, dict) and "type" in b for b in value):
+        raise RecordError('body must be a list of blocks like {"type": "paragraph", "value": "<p>…</p>"}')
+    block = ArticleBodyBlock()
+    unknown = sorted({b["type"] for b in value} - set(block.child_blocks))
+    if unknown:
+        raise RecordError(f"unknown body block type(s): {', '.join(unknown)}")
+    try:
+        stream = block.to_python(value)
+        block.clean(stream)
+    except ValidationError as exc:
+        raise RecordError(f"invalid body: {'; '.join(exc.messages)}") from exc
+    return value
+
+
+def load_image(path, base_dir, title):
+    if not path:
+        return None
+    file_path = (base_dir / path) if not Path(path).is_absolute() else Path(path)
+    if not file_path.is_file():
+        raise RecordError(f"image {path!r} not found")
+    Image = get_image_model()
+    with open(file_path, "rb") as handle:
+        image = Image(title=title[:255], file=ImageFile(handle, name=file_path.name))
+        image.save()
+    return image
+
+
+def string_list(record, name):
+    value = record.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RecordError(f"{name} must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def import_record(record, base_dir):
+    if not isinstance(record, dict):
+        raise RecordError("each line must be a JSON object")
+    missing = [name for name in REQUIRED if not record.get(name)]
+    if missing:
+        raise RecordError(f"missing required field(s): {', '.join(missing)}")
+    unknown = sorted(set(record) - KNOWN)
+    if unknown:
+        raise RecordError(f"unknown field(s): {', '.join(unknown)}")
+    external_id = str(record["id"])
+    if len(external_id) > 200:
+        raise RecordError("id is longer than 200 characters")
+    title = str(record["title"]).strip()
+    if not title or len(title) > 255:
+        raise RecordError("title must be 1-255 characters")
+    standfirst = str(record.get("standfirst") or "")
+    if len(standfirst) > 400:
+        raise RecordError("standfirst is longer than 400 characters")
+
+    section = find_section(record["section"])
+    body = clean_body(record.get("body"))
+    author_names, tags = string_list(record, "authors"), string_list(record, "tags")
+    published_at = parse_date(record.get("published_at"), "published_at")
+    updated_at = parse_date(record.get("updated_at"), "updated_at")
+    publish = record.get("publish", True)
+    if not isinstance(publish, bool):
+        raise RecordError("publish must be true or false")
+
+    # Everything checked: now write, all or nothing for this record.
+    with transaction.atomic():
+        image = load_image(record.get("image"), base_dir, title)
+        return create_article(
+            section,
+            title=title,
+            standfirst=standfirst,
+            body=body,
+            authors=[author_by_name(name) for name in author_names],
+            tags=tags,
+            published_date=published_at,
+            updated_date=updated_at,
+            lead_image=image,
+            lead_image_caption=str(record.get("image_caption") or "")[:300],
+            lead_image_credit=str(record.get("image_credit") or "")[:120],
+            breaking=bool(record.get("breaking", False)),
+            external_id=external_id,
+            publish=publish,
+        )
+
+
+def import_jsonl(path, base_dir=None):
+    path = Path(path)
+    base_dir = Path(base_dir) if base_dir else path.parent
+    report = ImportReport()
+    seen_ids = set()
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                if len(raw) > MAX_LINE_BYTES:
+                    raise RecordError(f"line is larger than {MAX_LINE_BYTES // 1024 // 1024} MB")
+                try:
+                    record = json.loads(raw)
+                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    raise RecordError(f"not valid JSON: {exc}") from exc
+                external_id = str(record.get("id", "")) if isinstance(record, dict) else ""
+                if external_id and (external_id in seen_ids
+                                    or ArticlePage.objects.filter(external_id=external_id).exists()):
+                    report.skipped_existing.append((number, external_id))
+                    continue
+                article = import_record(record, base_dir)
+                seen_ids.add(external_id)
+                report.imported.append((number, article))
+            except RecordError as exc:
+                report.errors.append((number, str(exc)))
+    return report
