@@ -8,7 +8,9 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from .console import say
 from .opensearch import VAR_DIR, Node, free_port
@@ -34,10 +36,11 @@ def main(pytest_args):
             postgres = TemporaryPostgres().start()
             env["DATABASE_URL"] = postgres.url
         if not env.get("OPENSEARCH_URL"):
-            data_dir = VAR_DIR / "opensearch" / "test"
+            # A fresh directory per run: every run starts from empty indexes, and two runs (two
+            # checkouts, or a developer and a helper) never share a node.
+            (VAR_DIR / "opensearch").mkdir(parents=True, exist_ok=True)
+            data_dir = Path(tempfile.mkdtemp(prefix="test-", dir=VAR_DIR / "opensearch"))
             node = Node(data_dir, http_port=free_port(), name="test-node", cluster_name="newsroom-test")
-            node.stop_stale()
-            shutil.rmtree(data_dir, ignore_errors=True)  # every run starts from an empty index
             say(f"Starting a test OpenSearch node on {node.url}")
             node.start()
             env["OPENSEARCH_URL"] = node.url
@@ -51,6 +54,7 @@ def main(pytest_args):
         if node is not None:
             say(f"Stopping the test OpenSearch node (RSS {node.rss_bytes() / 2**20:.0f} MiB)")
             node.stop()
+            shutil.rmtree(node.data_dir, ignore_errors=True)
         if postgres is not None:
             say("Stopping the test PostgreSQL")
             postgres.stop()
