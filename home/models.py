@@ -59,13 +59,15 @@ class HomePage(Page):
     ]
 
     def latest_articles(self):
-        from news.models import live_articles
+        from news.models import NEWEST_FIRST, live_articles
 
-        return live_articles().descendant_of(self).order_by("-published_date")
+        return live_articles().descendant_of(self).order_by(NEWEST_FIRST)
 
     def whats_hot(self):
         latest = self.latest_articles()
-        fallback = latest.order_by("-breaking", "-published_date")
+        from news.models import NEWEST_FIRST
+
+        fallback = latest.order_by("-breaking", NEWEST_FIRST)
         return _curated(list(self.hot_items.all()), WHATS_HOT_SIZE, fallback)
 
     def editors_picks_articles(self):

@@ -81,6 +81,12 @@ class NewsEmbedBlock(EmbedBlock):
     """An embedded post or video. When the provider cannot be reached the template shows a plain
     link instead of nothing (Wagtail's EmbedValue.html is empty on failure)."""
 
+    def clean(self, value):
+        # Wagtail's EmbedBlock refuses to save a URL it cannot fetch an embed for right now. A
+        # provider being slow or down must not stop a reporter saving a story, so only the URL
+        # itself is validated; readers get a plain link until the embed can be fetched.
+        return blocks.URLBlock.clean(self, value)
+
     class Meta:
         icon = "media"
         template = f"{BLOCK_TEMPLATES}/embed.html"

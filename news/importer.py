@@ -11,14 +11,15 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.dateparse import parse_datetime
+from taggit.models import Tag
 from wagtail.images import get_image_model
 
 from home.models import HomePage
 
 from .blocks import ArticleBodyBlock
-from .models import ArticlePage, SectionPage
+from .models import ArticlePage, Author, SectionPage
 from .publishing import author_by_name, create_article
 
 REQUIRED = ("id", "title", "section")
@@ -60,7 +61,10 @@ def find_section(path):
 def parse_date(value, name):
     if value in (None, ""):
         return None
-    parsed = parse_datetime(str(value)) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, e.g. 2024-02-30
+        parsed = None
     if parsed is None:
         raise RecordError(f"{name} {value!r} is not an ISO 8601 date-time (e.g. 2024-05-01T09:30:00Z)")
     if parsed.tzinfo is None:
@@ -69,7 +73,7 @@ def parse_date(value, name):
 
 
 def clean_body(value):
-    if value in (None, ""):
+    if value in (None, "", []):  # an empty body is allowed (blank=True); the block alone would refuse []
         return []
     if not isinstance(value, list) or not all(isinstance(b, dict) and "type" in b for b in value):
         raise RecordError('body must be a list of blocks like {"type": "paragraph", "value": "<p>…</p>"}')
@@ -79,10 +83,13 @@ def clean_body(value):
         raise RecordError(f"unknown body block type(s): {', '.join(unknown)}")
     try:
         stream = block.to_python(value)
-        block.clean(stream)
+        # Store the cleaned value, as the admin does: form fields coerce a number given for text.
+        return block.get_prep_value(block.clean(stream))
     except ValidationError as exc:
         raise RecordError(f"invalid body: {'; '.join(exc.messages)}") from exc
-    return value
+    except (TypeError, ValueError, AttributeError, LookupError) as exc:
+        # A value of the wrong shape, e.g. a string where a block expects an object.
+        raise RecordError(f"invalid body: a block value has the wrong shape ({exc})") from exc
 
 
 def load_image(path, base_dir, title):
@@ -93,16 +100,22 @@ def load_image(path, base_dir, title):
         raise RecordError(f"image {path!r} not found")
     Image = get_image_model()
     with open(file_path, "rb") as handle:
-        image = Image(title=title[:255], file=ImageFile(handle, name=file_path.name))
+        try:
+            image = Image(title=title[:255], file=ImageFile(handle, name=file_path.name))
+        except OSError as exc:  # includes Willow's UnrecognisedImageFormatError
+            raise RecordError(f"image {path!r} cannot be read as an image: {exc}") from exc
         image.save()
     return image
 
 
-def string_list(record, name):
+def string_list(record, name, max_length):
     value = record.get(name) or []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise RecordError(f"{name} must be a list of non-empty strings")
-    return [v.strip() for v in value]
+    value = [v.strip() for v in value]
+    if any(len(v) > max_length for v in value):
+        raise RecordError(f"{name} must be at most {max_length} characters each")
+    return value
 
 
 def import_record(record, base_dir):
@@ -126,7 +139,8 @@ def import_record(record, base_dir):
 
     section = find_section(record["section"])
     body = clean_body(record.get("body"))
-    author_names, tags = string_list(record, "authors"), string_list(record, "tags")
+    author_names = string_list(record, "authors", Author._meta.get_field("name").max_length)
+    tags = string_list(record, "tags", Tag._meta.get_field("name").max_length)
     published_at = parse_date(record.get("published_at"), "published_at")
     updated_at = parse_date(record.get("updated_at"), "updated_at")
     publish = record.get("publish", True)
@@ -134,24 +148,31 @@ def import_record(record, base_dir):
         raise RecordError("publish must be true or false")
 
     # Everything checked: now write, all or nothing for this record.
-    with transaction.atomic():
-        image = load_image(record.get("image"), base_dir, title)
-        return create_article(
-            section,
-            title=title,
-            standfirst=standfirst,
-            body=body,
-            authors=[author_by_name(name) for name in author_names],
-            tags=tags,
-            published_date=published_at,
-            updated_date=updated_at,
-            lead_image=image,
-            lead_image_caption=str(record.get("image_caption") or "")[:300],
-            lead_image_credit=str(record.get("image_credit") or "")[:120],
-            breaking=bool(record.get("breaking", False)),
-            external_id=external_id,
-            publish=publish,
-        )
+    image = None
+    try:
+        with transaction.atomic():
+            image = load_image(record.get("image"), base_dir, title)
+            return create_article(
+                section,
+                title=title,
+                standfirst=standfirst,
+                body=body,
+                authors=[author_by_name(name) for name in author_names],
+                tags=tags,
+                published_date=published_at,
+                updated_date=updated_at,
+                lead_image=image,
+                lead_image_caption=str(record.get("image_caption") or "")[:300],
+                lead_image_credit=str(record.get("image_credit") or "")[:120],
+                breaking=bool(record.get("breaking", False)),
+                external_id=external_id,
+                publish=publish,
+            )
+    except (DatabaseError, ValidationError) as exc:
+        # The rows are rolled back, the image file already in storage is not.
+        if image is not None:
+            image.file.delete(save=False)
+        raise RecordError(f"could not be saved: {exc}".strip()) from exc
 
 
 def import_jsonl(path, base_dir=None):

@@ -8,7 +8,6 @@ import re
 
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -21,6 +20,11 @@ from wagtail.search import index
 from .blocks import ArticleBodyBlock
 
 WORDS_PER_MINUTE = 230  # adult silent reading speed for news prose
+
+
+# Newest first; an article made live without going through publishing has no published_date and
+# sorts last rather than first (PostgreSQL puts NULLs first in descending order by default).
+NEWEST_FIRST = models.F("published_date").desc(nulls_last=True)
 
 
 def live_articles():
@@ -80,7 +84,7 @@ class Author(index.Indexed, models.Model):
         return [(label, url) for label, url in links if url]
 
     def articles(self):
-        return live_articles().filter(article_authors__author=self).order_by("-published_date").distinct()
+        return live_articles().filter(article_authors__author=self).order_by(NEWEST_FIRST).distinct()
 
 
 class SectionPage(Page):
@@ -98,7 +102,7 @@ class SectionPage(Page):
 
     def articles(self):
         """Live articles of this section and its sub-sections, newest first."""
-        return live_articles().descendant_of(self).order_by("-published_date")
+        return live_articles().descendant_of(self).order_by(NEWEST_FIRST)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -181,13 +185,13 @@ class ArticlePage(Page):
     ]
 
     class Meta:
-        indexes = [models.Index(fields=["-published_date"], name="article_published_desc")]
+        indexes = [models.Index(NEWEST_FIRST, name="article_newest_first")]
 
     def save(self, *args, **kwargs):
         self.reading_time = self.compute_reading_time()
-        if self.live and self.published_date is None:
-            # First publication: Wagtail has just set first_published_at.
-            self.published_date = self.first_published_at or timezone.now()
+        if self.live and self.published_date is None and self.first_published_at is not None:
+            # First publication: Wagtail's publish action has just set first_published_at.
+            self.published_date = self.first_published_at
         return super().save(*args, **kwargs)
 
     def body_text(self):
