@@ -24,6 +24,7 @@ WORDS_PER_MINUTE = 230  # adult silent reading speed for news prose
 
 # Newest first; an article made live without going through publishing has no published_date and
 # sorts last rather than first (PostgreSQL puts NULLs first in descending order by default).
+# Migration news.0003 adds the matching index.
 NEWEST_FIRST = models.F("published_date").desc(nulls_last=True)
 
 
@@ -183,9 +184,6 @@ class ArticlePage(Page):
         index.FilterField("published_date"),
         index.FilterField("breaking"),
     ]
-
-    class Meta:
-        indexes = [models.Index(NEWEST_FIRST, name="article_newest_first")]
 
     def save(self, *args, **kwargs):
         self.reading_time = self.compute_reading_time()

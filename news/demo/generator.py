@@ -181,14 +181,16 @@ class DemoNewsroom:
             return {"type": "embed", "value": f"https://example.com/video/{r.randint(1000, 9999)}"}
         return {"type": "internal_note", "value": "Legal has cleared the quotes. Check figures before updating."}
 
+    def random_age(self):
+        return timedelta(minutes=self.random.randint(30, 365 * 24 * 60))
+
     def generate(self, count):
         """Create `count` published articles spread over the last 12 months, newest last."""
         self.ensure_sections()
         authors, images = self.ensure_authors(), self.ensure_images()
         leaf_sections = [s for title, s in self.sections.items() if title != "World"]
         taken = {s.pk: set(s.get_children().values_list("slug", flat=True)) for s in leaf_sections}
-        ages = sorted((timedelta(minutes=self.random.randint(30, 365 * 24 * 60)) for _ in range(count)),
-                      reverse=True)
+        ages = sorted((self.random_age() for _ in range(count)), reverse=True)
         started = time.monotonic()
         batch = 50
         for first in range(0, count, batch):

@@ -27,7 +27,9 @@ class Command(BaseCommand):
     def handle(self, interval, once, **options):
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+            # Set the event from another thread: the handler runs in the main thread, which may hold
+            # the event's lock (inside stop.wait()) at that moment, and stop.set() there would deadlock.
+            signal.signal(signum, lambda *_: threading.Thread(target=stop.set).start())
         self.stdout.write(f"Scheduler: publishing scheduled pages every {interval:g}s")
         while not stop.is_set():
             started = time.monotonic()
