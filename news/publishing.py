@@ -3,6 +3,7 @@ tree, a revision, and a publish through Wagtail's own action so signals, search 
 the audit log all happen."""
 
 from django.utils.text import slugify
+from wagtail.search import index
 
 from .models import ArticleAuthor, ArticlePage, Author
 
@@ -44,6 +45,8 @@ def create_article(section, *, title, authors=(), tags=(), publish=True, publish
             ArticlePage.objects.filter(pk=article.pk).update(
                 first_published_at=published_date, last_published_at=published_date)
         article.refresh_from_db()
+        if published_date is not None:
+            index.insert_or_update_object(article)  # .update() sends no signal: reindex the dates
     return article
 
 

@@ -384,3 +384,39 @@ def test_imported_articles_are_found_by_opensearch_and_drafts_are_not_live(searc
     # The draft is in the index too, but only as not live.
     assert sorted(page.title for page in ArticlePage.objects.search("quetzalcoatlus")) == [
         "Fossil find in the desert", "Second fossil site"]
+
+
+def test_imported_rich_text_keeps_only_what_the_editor_allows(client, tmp_path, section):
+    hostile = ('<p onclick="steal()">Council <b>approves</b> <a href="https://example.com">plan</a>'
+               '<script>alert(1)</script><iframe src="https://evil.example"></iframe></p>')
+    path = write_jsonl(tmp_path / "hostile.jsonl", {
+        "id": "x-1", "title": "Council approves plan", "section": "world",
+        "body": [{"type": "paragraph", "value": hostile},
+                 {"type": "fact_box", "value": {"title": "Facts",
+                                                "body": '<ul><li style="x">One<img src=x onerror=y></li></ul>'}}],
+    })
+    report = import_jsonl(path)
+    assert report.errors == []
+    article = ArticlePage.objects.get(external_id="x-1")
+    stored = json.dumps(list(article.body.raw_data))
+    for bad in ("onclick", "<script", "<iframe", "onerror", "style=", "<img"):
+        assert bad not in stored, bad
+    html = client.get(article.url).content.decode()
+    assert "<b>approves</b>" in html and 'href="https://example.com"' in html and "One" in html
+    assert "<script>alert(1)" not in html
+
+
+def test_images_only_from_the_images_folder_and_flags_must_be_booleans(tmp_path, section):
+    make_image(tmp_path / "outside.png")
+    (tmp_path / "import").mkdir()
+    path = write_jsonl(
+        tmp_path / "import" / "a.jsonl",
+        {"id": "p-1", "title": "A", "section": "world", "image": "../outside.png"},
+        {"id": "p-2", "title": "B", "section": "world", "image": str(tmp_path / "outside.png")},
+        {"id": "p-3", "title": "C", "section": "world", "breaking": "false"},
+    )
+    report = import_jsonl(path)
+    assert [number for number, _ in report.errors] == [1, 2, 3]
+    assert "inside the images folder" in report.errors[0][1] and "inside the images folder" in report.errors[1][1]
+    assert "true or false" in report.errors[2][1]
+    assert not ArticlePage.objects.filter(external_id__startswith="p-").exists()
