@@ -70,7 +70,7 @@ def main():
         with step("Applying database migrations"):
             manage(quiet, "migrate", "--noinput", "-v", "0")
         password = admin_password()
-        manage(quiet, "ensure_admin", ADMIN_USER, "--password", password)
+        manage(quiet, "ensure_admin", ADMIN_USER, f"--password={password}")  # may start with "-"
         with step("Loading demo content"):
             manage(quiet, "load_demo_content")
         with step("Building the search index"):
