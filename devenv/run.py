@@ -57,7 +57,15 @@ def start_opensearch(env):
     return node
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main():
+    # Ctrl-C, `kill` and a closed terminal all stop everything this command started. (SIGINT is set
+    # explicitly: a shell that starts us in the background makes us inherit it as ignored.)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     started_at = time.monotonic()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "newsroom.settings.dev"),
                PYTHONUNBUFFERED="1")
@@ -87,19 +95,22 @@ def main():
         )
         (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
         # Scheduled publishing and expiry happen in this worker, not in a cron the user must install.
-        scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"], env=env)
-        server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env)
+        # Each child gets a process group of its own, so stopping it also stops runserver's autoreload
+        # child, whatever signals the terminal or a parent shell sends or ignores.
+        scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"], env=env, start_new_session=True)
+        server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env,
+                                  start_new_session=True)
         server.wait()
     except KeyboardInterrupt:
         print()
     finally:
         for process in (server, scheduler):
             if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGINT)
+                os.killpg(process.pid, signal.SIGTERM)
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    os.killpg(process.pid, signal.SIGKILL)
         if node is not None:
             with step("Stopping OpenSearch"):
                 node.stop()
