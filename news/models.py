@@ -6,6 +6,7 @@ index lives in the search app.
 
 import re
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -13,6 +14,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -20,6 +22,12 @@ from wagtail.search import index
 from .blocks import ArticleBodyBlock
 
 WORDS_PER_MINUTE = 230  # adult silent reading speed for news prose
+ARTICLES_PER_PAGE = 20
+
+
+def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
+    """One page of a listing from ?page=N; out-of-range or junk page numbers give the nearest page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 # Newest first; an article made live without going through publishing has no published_date and
@@ -88,8 +96,9 @@ class Author(index.Indexed, models.Model):
         return live_articles().filter(article_authors__author=self).order_by(NEWEST_FIRST).distinct()
 
 
-class SectionPage(Page):
-    """A section of the paper (World, Sports, ...). Sections nest: World > Europe."""
+class SectionPage(RoutablePageMixin, Page):
+    """A section of the paper (World, Sports, ...). Sections nest: World > Europe.
+    Its RSS feed is at <section url>feed/."""
 
     intro = models.TextField(blank=True, max_length=500, help_text="A line under the section name.")
 
@@ -105,10 +114,20 @@ class SectionPage(Page):
         """Live articles of this section and its sub-sections, newest first."""
         return live_articles().descendant_of(self).order_by(NEWEST_FIRST)
 
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("feed/")
+    def feed(self, request):
+        from feeds.views import section_feed
+
+        return section_feed(request, self)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["subsections"] = self.get_children().live().public().type(SectionPage).specific()
-        context["articles"] = self.articles()[:20]
+        context["articles"] = paginate(request, self.articles())
         return context
 
 

@@ -1,14 +1,23 @@
-from django.core.paginator import Paginator
+"""Reader pages that are not Wagtail pages: authors and tags."""
+
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from taggit.models import Tag
 
-from .models import Author
-
-ARTICLES_PER_PAGE = 20
+from .models import NEWEST_FIRST, Author, live_articles, paginate
 
 
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Paginator(author.articles().select_related("lead_image"), ARTICLES_PER_PAGE).get_page(
-        request.GET.get("page"))
-    return TemplateResponse(request, "pages/author_page.html", {"author": author, "articles": articles})
+    return TemplateResponse(request, "pages/author_page.html", {
+        "author": author, "articles": paginate(request, author.articles()),
+    })
+
+
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = live_articles().filter(tags=tag).order_by(NEWEST_FIRST)
+    if not articles.exists():
+        # A tag used only on drafts or private articles must not reveal that they exist.
+        return TemplateResponse(request, "404.html", {}, status=404)
+    return TemplateResponse(request, "pages/tag_page.html", {"tag": tag, "articles": paginate(request, articles)})

@@ -14,6 +14,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", health_views.healthz, name="healthz"),
     path("search/", search_views.search, name="search"),
+    path("newsletter/", include("newsletter.urls")),
+    path("api/", include("trending.urls")),
+    path("", include("feeds.urls")),
     path("", include("news.urls")),
 ]
 

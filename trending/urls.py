@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "trending"
+urlpatterns = [
+    path("views/<int:article_id>/", views.count_view, name="count_view"),
+]
