@@ -29,7 +29,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	@$(VPY) -m devenv.run
 
-test: $(STAMP)
+# axe-core for the browser tests' accessibility checks (npm; test-only).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser tests' axe-core: sudo apt-get install -y nodejs npm"; exit 1; }
+	@echo "==> Installing axe-core from npm ..."
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(STAMP) node_modules/.installed
 	@$(VPY) -m devenv.testenv $(ARGS)
 
 opensearch: $(STAMP)

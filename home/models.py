@@ -9,6 +9,8 @@ from wagtail.models import Orderable, Page
 
 WHATS_HOT_SIZE = 8
 EDITORS_PICKS_SIZE = 4
+LATEST_SIZE = 6
+SECTION_BLOCK_SIZE = 4
 
 
 class CuratedArticle(Orderable):
@@ -73,11 +75,35 @@ class HomePage(Page):
     def editors_picks_articles(self):
         return _curated(list(self.editors_picks.all()), EDITORS_PICKS_SIZE, self.latest_articles())
 
+    def section_blocks(self, per_section=SECTION_BLOCK_SIZE):
+        """The newest articles of each top-level section (and its sub-sections), one query each."""
+        from news.models import SectionPage
+
+        sections = SectionPage.objects.child_of(self).live().public()
+        blocks = [{"section": s, "articles": list(s.articles()[:per_section])} for s in sections]
+        return [block for block in blocks if block["articles"]]
+
     def get_context(self, request, *args, **kwargs):
+        from news.listing import cards
+        from trending.queries import top_trending
+
         context = super().get_context(request, *args, **kwargs)
-        context["whats_hot"] = self.whats_hot()
-        context["editors_picks"] = self.editors_picks_articles()
-        context["latest_articles"] = self.latest_articles()[:20]
+        latest_qs = self.latest_articles()
+        lead = latest_qs.filter(breaking=True).first() or latest_qs.first()
+        picks = self.editors_picks_articles()
+        latest = list(latest_qs.exclude(pk=lead.pk)[:LATEST_SIZE]) if lead else []
+        blocks = self.section_blocks()
+        # Everything on the page is made ready for its card in one batch of queries.
+        ready = {a.pk: a for a in cards([*([lead] if lead else []), *picks, *latest,
+                                          *(a for block in blocks for a in block["articles"])])}
+        context.update(
+            lead=ready.get(getattr(lead, "pk", None)),
+            editors_picks=[ready[a.pk] for a in picks],
+            latest_articles=[ready[a.pk] for a in latest],
+            section_blocks=[{"section": b["section"], "articles": [ready[a.pk] for a in b["articles"]]}
+                            for b in blocks],
+            trending=top_trending(limit=5),
+        )
         return context
 
 

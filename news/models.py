@@ -5,6 +5,7 @@ index lives in the search app.
 """
 
 import re
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db import models
@@ -23,6 +24,12 @@ from .blocks import ArticleBodyBlock
 
 WORDS_PER_MINUTE = 230  # adult silent reading speed for news prose
 ARTICLES_PER_PAGE = 20
+
+
+def cards(articles):
+    from .listing import cards as listing_cards  # listing imports the models below
+
+    return listing_cards(articles)
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
@@ -127,7 +134,7 @@ class SectionPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["subsections"] = self.get_children().live().public().type(SectionPage).specific()
-        context["articles"] = paginate(request, self.articles())
+        context["articles"] = cards(paginate(request, self.articles()))
         return context
 
 
@@ -219,6 +226,61 @@ class ArticlePage(Page):
     def compute_reading_time(self):
         words = len(re.findall(r"\w+", f"{self.standfirst} {self.body_text()}"))
         return max(1, round(words / WORDS_PER_MINUTE))
+
+    og_type = "article"
+
+    def related_articles(self, limit=4):
+        """Live articles sharing the most tags with this one, then the same section, newest first.
+        (The search issue replaces this with OpenSearch's more_like_this.)"""
+        tag_ids = [tag.pk for tag in self.tags.all()]  # works on previews (unsaved tags) too
+        tagged = ArticlePageTag.objects.filter(tag_id__in=tag_ids).values("content_object_id")
+        candidates = live_articles().exclude(pk=self.pk).filter(
+            models.Q(pk__in=tagged) | models.Q(path__startswith=self.path[: -self.steplen], depth=self.depth))
+        return (candidates.annotate(shared_tags=models.Count("tags", filter=models.Q(tags__in=tag_ids)))
+                .order_by("-shared_tags", NEWEST_FIRST)[:limit])
+
+    def share_links(self, request=None):
+        """Plain links (no third-party scripts) for sharing this article."""
+        url, title = quote(self.get_full_url(request) or ""), quote(self.title)
+        return [
+            ("X", f"https://twitter.com/intent/tweet?url={url}&text={title}"),
+            ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
+            ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+            ("WhatsApp", f"https://wa.me/?text={title}%20{url}"),
+            ("Telegram", f"https://t.me/share/url?url={url}&text={title}"),
+            ("Email", f"mailto:?subject={title}&body={url}"),
+        ]
+
+    def structured_data(self, request=None):
+        """schema.org NewsArticle, for search engines (rendered as JSON-LD)."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title[:110],
+            "description": self.search_description or self.standfirst,
+            "datePublished": self.display_date.isoformat() if self.display_date else None,
+            "dateModified": (self.updated_date or self.last_published_at or self.display_date).isoformat()
+            if self.display_date else None,
+            "mainEntityOfPage": self.get_full_url(request),
+            "author": [{"@type": "Person", "name": a.name,
+                        "url": request.build_absolute_uri(a.get_absolute_url()) if request else a.get_absolute_url()}
+                       for a in self.authors],
+            "publisher": {"@type": "Organization", "name": "Newsroom"},
+        }
+        section = self.section
+        if isinstance(section, SectionPage):
+            data["articleSection"] = section.title
+        image = self.share_image
+        if image is not None:
+            rendition = image.get_rendition("fill-1200x675|format-jpeg")
+            data["image"] = [request.build_absolute_uri(rendition.url) if request else rendition.url]
+        return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["share_links"] = self.share_links(request)
+        context["related"] = cards(self.related_articles()) if self.pk else []
+        return context
 
     @property
     def display_date(self):

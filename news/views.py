@@ -4,13 +4,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
+from .listing import cards
 from .models import NEWEST_FIRST, Author, live_articles, paginate
 
 
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
     return TemplateResponse(request, "pages/author_page.html", {
-        "author": author, "articles": paginate(request, author.articles()),
+        "author": author, "articles": cards(paginate(request, author.articles())),
     })
 
 
@@ -20,4 +21,6 @@ def tag(request, slug):
     if not articles.exists():
         # A tag used only on drafts or private articles must not reveal that they exist.
         return TemplateResponse(request, "404.html", {}, status=404)
-    return TemplateResponse(request, "pages/tag_page.html", {"tag": tag, "articles": paginate(request, articles)})
+    return TemplateResponse(request, "pages/tag_page.html", {
+        "tag": tag, "articles": cards(paginate(request, articles)),
+    })

@@ -21,6 +21,11 @@ def pytest_configure(config):
         raise pytest.UsageError(f"tests must use the newsroom_test_ index prefix, not {prefix!r}")
 
 
+def pytest_collection_modifyitems(config, items):
+    # Browser tests commit demo data for their live server; they run after every other test.
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+
+
 @pytest.fixture
 def search_backend(db):
     """Wagtail's OpenSearch backend with its indexes rebuilt from the test database (by the same

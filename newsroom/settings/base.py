@@ -144,6 +144,9 @@ STATIC_URL = "/static/"
 # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables or an instance role.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+# Django serves local media itself in development and tests; in production a web server, a CDN or
+# S3 does (see README).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     MEDIA_BACKEND = "storages.backends.s3.S3Storage"

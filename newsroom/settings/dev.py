@@ -11,3 +11,4 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-use-in
 OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "newsroom_dev_")
 WAGTAILSEARCH_BACKENDS = opensearch_backend(OPENSEARCH_INDEX_PREFIX)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+SERVE_MEDIA = True

@@ -1,0 +1,74 @@
+// Progressive enhancement for the reader site: every link and form works without this file.
+(function () {
+  "use strict";
+  document.documentElement.classList.replace("no-js", "js");
+
+  function closeAll(except) {
+    document.querySelectorAll(".submenu-toggle[aria-expanded='true']").forEach(function (button) {
+      if (button !== except) setOpen(button, false);
+    });
+  }
+  function setOpen(button, open) {
+    button.setAttribute("aria-expanded", String(open));
+    var target = document.getElementById(button.getAttribute("aria-controls"));
+    if (target) target.classList.toggle("is-open", open);
+  }
+
+  // Section sub-menus: a button beside each section opens its menu (keyboard, touch, mouse).
+  document.querySelectorAll(".submenu-toggle").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      closeAll(button);
+      setOpen(button, open);
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector(".submenu-toggle[aria-expanded='true']");
+    if (open) { setOpen(open, false); open.focus(); }
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest(".has-submenu")) closeAll(null);
+  });
+
+  // Small screens: the section list folds behind a Menu button.
+  var menuButton = document.querySelector(".main-nav__toggle");
+  if (menuButton) {
+    menuButton.hidden = false;
+    menuButton.addEventListener("click", function () { setOpen(menuButton, menuButton.getAttribute("aria-expanded") !== "true"); });
+  }
+
+  // What's Hot scrolls only when motion is welcome (CSS checks prefers-reduced-motion too).
+  var viewport = document.querySelector(".ticker__viewport");
+  var ticker = viewport && viewport.querySelector(".ticker__list");
+  if (ticker && window.matchMedia("(prefers-reduced-motion: no-preference)").matches && ticker.scrollWidth > viewport.clientWidth) {
+    Array.prototype.slice.call(ticker.children).forEach(function (item) {
+      var copy = item.cloneNode(true);
+      copy.setAttribute("aria-hidden", "true");
+      copy.querySelectorAll("a").forEach(function (a) { a.tabIndex = -1; });
+      ticker.appendChild(copy);
+    });
+    viewport.classList.add("is-scrolling");
+  }
+
+  // Share: copy the article's address.
+  document.querySelectorAll("[data-copy-link]").forEach(function (button) {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var url = document.querySelector("link[rel='canonical']");
+      navigator.clipboard.writeText(url ? url.href : location.href).then(function () {
+        button.textContent = "Link copied";
+      });
+    });
+  });
+
+  // Count a view for Top Trending: one anonymous beacon after the page has loaded.
+  var article = document.querySelector("[data-article-id]");
+  if (article && navigator.sendBeacon) {
+    window.addEventListener("load", function () {
+      navigator.sendBeacon("/api/views/" + article.getAttribute("data-article-id") + "/");
+    });
+  }
+})();

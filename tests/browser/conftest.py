@@ -1,0 +1,108 @@
+"""Browser tests: Debian's headless Chromium driven by Playwright, against Django's live server.
+
+The demo newsroom is loaded once per module and committed (the live server runs in another
+thread and cannot see a test's transaction), so these tests run after every other test and
+remove what they loaded when they finish.
+"""
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "screenshots"
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    """The seeded demo newsroom, committed, served by a live server thread.
+
+    (pytest-django's live_server would make every test transactional, flushing the database —
+    demo data and the migrations' home page and groups with it — after each test.)"""
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+    from taggit.models import Tag
+    from wagtail.images import get_image_model
+
+    from home.models import HomePage
+    from news.models import Author
+
+    with django_db_blocker.unblock():
+        call_command("load_demo_content", "--articles", "30", stdout=io.StringIO())
+        server = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=0)
+        server.daemon = True
+        server.start()
+        server.is_ready.wait()
+        if server.error:
+            raise server.error
+        try:
+            yield f"http://127.0.0.1:{server.port}"
+        finally:
+            server.terminate()
+            for child in HomePage.objects.get().get_children():
+                child.delete()
+            Author.objects.all().delete()
+            Tag.objects.all().delete()
+            get_image_model().objects.all().delete()
+
+
+@pytest.fixture
+def page_factory(browser):
+    contexts = []
+
+    def make(viewport=DESKTOP, javascript=True, reduced_motion=None):
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript,
+                                      reduced_motion=reduced_motion)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page):
+    """Run axe-core (from npm) in the page against the WCAG 2.2 AA rule set."""
+    page.add_script_tag(content=AXE_JS.read_text())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def assert_no_axe_violations(page):
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=2)
