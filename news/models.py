@@ -9,7 +9,9 @@ from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -44,9 +46,10 @@ NEWEST_FIRST = models.F("published_date").desc(nulls_last=True)
 
 
 def live_articles():
-    """Articles a reader may see: published, not expired (Wagtail unpublishes on expiry) and
-    not behind a view restriction. Every public listing starts here."""
-    return ArticlePage.objects.live().public()
+    """Articles a reader may see: published, not behind a view restriction and not past their
+    expiry time (the scheduler unpublishes expired pages up to 30 s late; readers never see them
+    in that gap). Every public listing starts here."""
+    return ArticlePage.objects.live().public().exclude(expire_at__lte=timezone.now())
 
 
 class Author(index.Indexed, models.Model):
@@ -275,6 +278,11 @@ class ArticlePage(Page):
             rendition = image.get_rendition("fill-1200x675|format-jpeg")
             data["image"] = [request.build_absolute_uri(rendition.url) if request else rendition.url]
         return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+    def serve(self, request, *args, **kwargs):
+        if self.expire_at and self.expire_at <= timezone.now():
+            raise Http404("expired")  # the scheduler has not unpublished it yet
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
