@@ -1,11 +1,53 @@
 """Feeds and discovery: RSS (site-wide and per section), sitemap.xml, a Google News sitemap and
-robots.txt. (Being written.)"""
+robots.txt. What they may show is decided in feeds.content; none of them shows anything a reader
+could not open."""
 
-from django.http import Http404
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+
+from .content import site_for, site_name_for
+from .rss import ArticleFeed
+from .sitemaps import AuthorSitemap, NewsSitemap, PageSitemap, TagSitemap
+
+# Prefixes crawlers are asked to stay out of (see newsroom/urls.py). The trending app's /api/
+# has no URL name to reverse.
+ROBOTS_DISALLOW = [("wagtailadmin_home", "/admin/"), ("admin:index", "/django-admin/"), ("search", "/search/"),
+                   (None, "/api/")]
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+def site_feed(request):
+    """/feed/: the site's newest articles."""
+    return ArticleFeed()(request)
 
 
-site_feed = sitemap = news_sitemap = robots_txt = section_feed = _todo
+def section_feed(request, section):
+    """<section url>feed/ (SectionPage's `feed/` route): the newest articles of a section and its
+    sub-sections. Wagtail has already routed to a live section the reader may see."""
+    return ArticleFeed()(request, section=section)
+
+
+def sitemap(request):
+    """/sitemap.xml: pages, author pages and tag pages."""
+    sitemaps = {"pages": PageSitemap, "authors": AuthorSitemap(request), "tags": TagSitemap(request)}
+    return wagtail_sitemap(request, sitemaps, template_name="feeds/sitemap.xml")
+
+
+def news_sitemap(request):
+    """/news-sitemap.xml: the Google News sitemap."""
+    response = wagtail_sitemap(request, {"news": NewsSitemap}, template_name="feeds/news_sitemap.xml")
+    # A TemplateResponse renders lazily, so the publication can still be added to its context.
+    response.context_data.update(
+        publication_name=site_name_for(request),
+        publication_language=settings.LANGUAGE_CODE.split("-")[0],  # ISO 639: "en-gb" -> "en"
+    )
+    return response
+
+
+def robots_txt(request):
+    root_url = site_for(request).root_url
+    disallow = [reverse(name) if name else path for name, path in ROBOTS_DISALLOW]
+    sitemaps = [root_url + reverse("sitemap"), root_url + reverse("news_sitemap")]
+    return render(request, "feeds/robots.txt", {"disallow": disallow, "sitemaps": sitemaps},
+                  content_type="text/plain; charset=utf-8")

@@ -4,5 +4,5 @@ from . import views
 
 urlpatterns = [
     path("authors/<slug:slug>/", views.author, name="author"),
-    path("tags/<slug:slug>/", views.tag, name="tag"),
+    path("tags/<str:slug>/", views.tag, name="tag"),  # taggit slugs may be non-ASCII
 ]

@@ -211,3 +211,6 @@ LOGGING = {
         "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
     },
 }
+
+# New tags get ASCII slugs ("Café society" → cafe-society), which read well in URLs.
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
