@@ -24,16 +24,37 @@ MOBILE = {"width": 390, "height": 844}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+def pytest_collection_modifyitems(config, items):
+    # pytest-django creates the test database only when a collected test asks for one; a run of just
+    # tests/browser would otherwise load the demo into the development database name (and fail). The
+    # marker's own per-test transaction is harmless: these tests only read, through the live server.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an asyncio loop running in this thread, so Django would refuse every
+    # database query made here (SynchronousOnlyOperation) — the demo data loading included. Nothing
+    # here is async; allow it for the browser tests only (they run last) and restore it afterwards.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +63,9 @@ def demo_site(django_db_setup, django_db_blocker):
 
     (pytest-django's live_server would make every test transactional, flushing the database —
     demo data and the migrations' home page and groups with it — after each test.)"""
-    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
     from taggit.models import Tag
     from wagtail.images import get_image_model
 
@@ -51,7 +74,9 @@ def demo_site(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         call_command("load_demo_content", "--articles", "30", stdout=io.StringIO())
-        server = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=0)
+        # StaticFilesHandler serves /static/ from the finders (the source files), as
+        # StaticLiveServerTestCase does: nothing is collected into STATIC_ROOT for tests.
+        server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
         server.daemon = True
         server.start()
         server.is_ready.wait()
@@ -66,6 +91,10 @@ def demo_site(django_db_setup, django_db_blocker):
             Author.objects.all().delete()
             Tag.objects.all().delete()
             get_image_model().objects.all().delete()
+            # The queries above ran while Playwright's event loop was running, on a connection of
+            # their own (Django keeps one per async context): close it, or dropping the test database
+            # at the end of the session fails with "being accessed by other users".
+            connections.close_all()
 
 
 @pytest.fixture
