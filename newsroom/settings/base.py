@@ -214,3 +214,11 @@ LOGGING = {
 
 # New tags get ASCII slugs ("Café society" → cafe-society), which read well in URLs.
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
+
+# Mail: newsletter confirmations and issues, sent over SMTP in production (console in dev).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
