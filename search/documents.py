@@ -1,0 +1,60 @@
+"""What the public index stores for an article, and which articles it may store.
+
+Only articles a reader may see are ever turned into documents (live, public, unexpired — the same
+rule as every public listing, news.models.live_articles). The public index therefore cannot leak a
+draft by a forgotten filter at query time: drafts are never in it.
+"""
+
+import hashlib
+import json
+
+from django.db.models import Prefetch
+from wagtail.models import Page
+
+from news.models import ArticleAuthor, SectionPage, live_articles
+
+
+def public_articles():
+    """Every article that belongs in the public index, with what its document needs prefetched."""
+    return live_articles().prefetch_related(
+        Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author")),
+        "tags",
+    )
+
+
+def section_index():
+    """{tree path: section} for every section: a small table, read once per batch."""
+    return {s.path: s for s in SectionPage.objects.only("path", "title", "slug", "url_path", "depth")}
+
+
+def document(article, sections):
+    """The OpenSearch document for a live, public article."""
+    ancestors = [sections[article.path[:end]] for end in range(Page.steplen * 3, len(article.path), Page.steplen)
+                 if article.path[:end] in sections]
+    section_paths = ["/".join(s.slug for s in ancestors[: n + 1]) for n in range(len(ancestors))]
+    authors = [link.author for link in article.article_authors.all()]
+    tags = list(article.tags.all())
+    doc = {
+        "id": article.pk,
+        "title": article.title,
+        "standfirst": article.standfirst,
+        "body": article.body_text(),
+        "section": ancestors[-1].title if ancestors else "",
+        "section_paths": section_paths,
+        "authors": [a.name for a in authors],
+        "author_slugs": [a.slug for a in authors],
+        "tags": [t.name for t in tags],
+        "tag_slugs": [t.slug for t in tags],
+        "published_date": article.published_date.isoformat() if article.published_date else None,
+        "url": article.get_url(),
+        "suggest": article.title,
+        "did_you_mean": f"{article.title} {article.standfirst}",
+    }
+    doc["fingerprint"] = fingerprint(doc)
+    return doc
+
+
+def fingerprint(doc):
+    """A hash of the document's content: the drift check compares it to spot stale documents."""
+    content = {key: value for key, value in doc.items() if key != "fingerprint"}
+    return hashlib.sha1(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()

@@ -1,0 +1,166 @@
+"""The public search index: its mapping, how it is built and kept in step, and the drift check.
+
+Readers' search reads an alias (<prefix>public_articles); a rebuild fills a new index behind it and
+swaps the alias in one atomic call, so searches keep answering throughout. Editors' admin search
+stays on Wagtail's own backend (it must include drafts).
+
+Written with opensearch-py directly rather than through Wagtail's backend: Wagtail's index holds
+drafts (live=False documents) and has no per-field analyzers, highlighting or suggestions.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from opensearchpy import helpers
+from opensearchpy.exceptions import NotFoundError
+
+from .client import get_client
+from .documents import document, public_articles, section_index
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 500
+
+
+def alias_name():
+    return f"{settings.OPENSEARCH_INDEX_PREFIX}public_articles"
+
+
+def _english(search=False):
+    filters = ["english_possessive", "lowercase", "asciifolding"]
+    if search:
+        filters.append("newsroom_synonyms")  # in the search analyzer only: changes need no reindex
+    return {"type": "custom", "tokenizer": "standard", "filter": filters + ["english_stop", "english_stemmer"]}
+
+
+def index_body(synonyms=()):
+    english = {"type": "text", "analyzer": "english_index", "search_analyzer": "english_search",
+               "fields": {"exact": {"type": "text", "analyzer": "exact"}}}
+    return {
+        "settings": {
+            "number_of_shards": 1,
+            "number_of_replicas": int(getattr(settings, "OPENSEARCH_REPLICAS", 0)),
+            "analysis": {
+                "filter": {
+                    "english_possessive": {"type": "stemmer", "language": "possessive_english"},
+                    "english_stop": {"type": "stop", "stopwords": "_english_"},
+                    "english_stemmer": {"type": "stemmer", "language": "english"},
+                    "newsroom_synonyms": {"type": "synonym_graph", "synonyms": list(synonyms), "lenient": True},
+                    "shingles": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 3},
+                },
+                "analyzer": {
+                    "english_index": _english(),
+                    "english_search": _english(search=True),
+                    "exact": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
+                    "shingle": {"type": "custom", "tokenizer": "standard",
+                                "filter": ["lowercase", "asciifolding", "shingles"]},
+                },
+            },
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "id": {"type": "integer"},
+                "title": english,
+                "standfirst": english,
+                # Offsets stored with the body make highlighting long articles cheap.
+                "body": {**english, "term_vector": "with_positions_offsets"},
+                "section": {"type": "keyword"},
+                "section_paths": {"type": "keyword"},
+                "authors": {"type": "text", "analyzer": "exact", "fields": {"keyword": {"type": "keyword"}}},
+                "author_slugs": {"type": "keyword"},
+                "tags": {"type": "text", "analyzer": "english_index", "search_analyzer": "english_search",
+                         "fields": {"keyword": {"type": "keyword"}}},
+                "tag_slugs": {"type": "keyword"},
+                "published_date": {"type": "date"},
+                "url": {"type": "keyword", "index": False},
+                "suggest": {"type": "search_as_you_type", "analyzer": "exact"},
+                "did_you_mean": {"type": "text", "analyzer": "shingle"},
+                "fingerprint": {"type": "keyword"},
+            },
+        },
+    }
+
+
+def _actions(index, articles, sections):
+    for article in articles:
+        yield {"_op_type": "index", "_index": index, "_id": article.pk, "_source": document(article, sections)}
+
+
+def rebuild(chunk_size=CHUNK_SIZE, synonyms=(), out=None):
+    """Fill a fresh index from the database, then point the alias at it (atomically) and drop the
+    old one. Returns (index name, documents indexed, seconds)."""
+    client, alias = get_client(), alias_name()
+    started = time.monotonic()
+    new_index = f"{alias}_{time.strftime('%Y%m%d%H%M%S')}_{int(started * 1000) % 1000:03d}"
+    body = index_body(synonyms)
+    replicas = body["settings"]["number_of_replicas"]
+    # No refreshes and no replicas while filling: much faster; both restored before the swap.
+    body["settings"].update(refresh_interval="-1", number_of_replicas=0)
+    client.indices.create(index=new_index, body=body)
+    sections = section_index()
+    count = 0
+    articles = public_articles().iterator(chunk_size)
+    for _ in helpers.streaming_bulk(client, _actions(new_index, articles, sections), chunk_size=chunk_size,
+                                    raise_on_error=True, request_timeout=120):
+        count += 1
+        if out and count % 5000 == 0:
+            out(f"  {count} articles indexed ({count / (time.monotonic() - started):.0f}/s)")
+    client.indices.put_settings(index=new_index, body={"refresh_interval": "1s", "number_of_replicas": replicas})
+    client.indices.refresh(index=new_index)
+    old = list(client.indices.get_alias(name=alias, ignore_unavailable=True).keys()) \
+        if client.indices.exists_alias(name=alias) else []
+    actions = [{"remove": {"index": name, "alias": alias}} for name in old] + [
+        {"add": {"index": new_index, "alias": alias}}]
+    client.indices.update_aliases(body={"actions": actions})
+    for name in old:
+        client.indices.delete(index=name, ignore_unavailable=True)
+    return new_index, count, time.monotonic() - started
+
+
+def ensure_index():
+    """Create an empty index behind the alias if there is none (first start)."""
+    client, alias = get_client(), alias_name()
+    if not client.indices.exists_alias(name=alias):
+        rebuild()
+
+
+def sync_article(article_id):
+    """Make the index agree with the database for one article: index it if readers may see it,
+    remove it otherwise. Idempotent, so retries and duplicates are harmless."""
+    client, alias = get_client(), alias_name()
+    article = public_articles().filter(pk=article_id).first()
+    if article is None:
+        try:
+            client.delete(index=alias, id=article_id, refresh=False)
+        except NotFoundError:
+            pass
+        return "removed"
+    client.index(index=alias, id=article.pk, body=document(article, section_index()))
+    return "indexed"
+
+
+def indexed_fingerprints():
+    client = get_client()
+    hits = helpers.scan(client, index=alias_name(), query={"query": {"match_all": {}}},
+                        _source=["fingerprint"], size=1000)
+    return {int(hit["_id"]): hit["_source"].get("fingerprint") for hit in hits}
+
+
+def drift(repair=False):
+    """Compare the database with the index: articles missing from it, documents that are out of
+    date, and documents that should not be there. With repair=True, fix each one."""
+    sections = section_index()
+    expected = {a.pk: document(a, sections)["fingerprint"] for a in public_articles().iterator(CHUNK_SIZE)}
+    indexed = indexed_fingerprints()
+    report = {
+        "missing": sorted(set(expected) - set(indexed)),
+        "stale": sorted(pk for pk in set(expected) & set(indexed) if expected[pk] != indexed[pk]),
+        "extra": sorted(set(indexed) - set(expected)),
+    }
+    if repair:
+        for pk in report["missing"] + report["stale"] + report["extra"]:
+            sync_article(pk)
+        get_client().indices.refresh(index=alias_name())
+    return report
