@@ -1,7 +1,7 @@
 // Progressive enhancement for the reader site: every link and form works without this file.
 (function () {
   "use strict";
-  document.documentElement.classList.replace("no-js", "js");
+  document.documentElement.className = "js"; // base.html does this too, before the first paint
 
   function closeAll(except) {
     document.querySelectorAll(".submenu-toggle[aria-expanded='true']").forEach(function (button) {
@@ -16,28 +16,33 @@
 
   // Section sub-menus: a button beside each section opens its menu (keyboard, touch, mouse).
   document.querySelectorAll(".submenu-toggle").forEach(function (button) {
-    button.hidden = false;
     button.addEventListener("click", function () {
       var open = button.getAttribute("aria-expanded") !== "true";
       closeAll(button);
       setOpen(button, open);
     });
   });
+  // Small screens: the section list folds behind a Menu button.
+  var menuButton = document.querySelector(".main-nav__toggle");
+  if (menuButton) {
+    menuButton.addEventListener("click", function () { setOpen(menuButton, menuButton.getAttribute("aria-expanded") !== "true"); });
+  }
+  // Escape closes the innermost open menu and puts focus back on the button that opened it.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var open = document.querySelector(".submenu-toggle[aria-expanded='true']");
+    if (!open && menuButton && menuButton.getAttribute("aria-expanded") === "true" &&
+        menuButton.offsetParent && document.activeElement.closest(".main-nav")) open = menuButton;
     if (open) { setOpen(open, false); open.focus(); }
   });
   document.addEventListener("click", function (event) {
     if (!event.target.closest(".has-submenu")) closeAll(null);
   });
-
-  // Small screens: the section list folds behind a Menu button.
-  var menuButton = document.querySelector(".main-nav__toggle");
-  if (menuButton) {
-    menuButton.hidden = false;
-    menuButton.addEventListener("click", function () { setOpen(menuButton, menuButton.getAttribute("aria-expanded") !== "true"); });
-  }
+  // A sub-menu closes when keyboard focus moves on past it.
+  document.addEventListener("focusout", function (event) {
+    var item = event.target.closest(".has-submenu");
+    if (item && event.relatedTarget && !item.contains(event.relatedTarget)) closeAll(null);
+  });
 
   // What's Hot scrolls only when motion is welcome (CSS checks prefers-reduced-motion too).
   var viewport = document.querySelector(".ticker__viewport");
@@ -50,12 +55,21 @@
       ticker.appendChild(copy);
     });
     viewport.classList.add("is-scrolling");
+    // Moving content needs a way to stop it (WCAG 2.2.2), not only hover or focus.
+    var pause = document.querySelector(".ticker__pause");
+    if (pause) {
+      pause.hidden = false;
+      pause.addEventListener("click", function () {
+        var paused = pause.getAttribute("aria-pressed") !== "true";
+        pause.setAttribute("aria-pressed", String(paused));
+        viewport.classList.toggle("is-paused", paused);
+      });
+    }
   }
 
-  // Share: copy the article's address.
+  // Share: copy the article's address (the button is shown with JavaScript; without a clipboard, removed).
   document.querySelectorAll("[data-copy-link]").forEach(function (button) {
-    if (!navigator.clipboard) return;
-    button.hidden = false;
+    if (!navigator.clipboard) { button.parentNode.remove(); return; }
     button.addEventListener("click", function () {
       var url = document.querySelector("link[rel='canonical']");
       navigator.clipboard.writeText(url ? url.href : location.href).then(function () {

@@ -35,7 +35,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def migrated_contents(django_db_setup):
+    """What the migrations put in the test database (home page, site, groups), as Django serialized it
+    for serialized_rollback tests; None when no such test was collected. Read here, before Playwright
+    starts, on the connection that setup_databases used."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@pytest.fixture(scope="session")
+def browser(migrated_contents):
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -58,7 +68,7 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker):
+def demo_site(django_db_setup, django_db_blocker, migrated_contents):
     """The seeded demo newsroom, committed, served by a live server thread.
 
     (pytest-django's live_server would make every test transactional, flushing the database —
@@ -73,6 +83,11 @@ def demo_site(django_db_setup, django_db_blocker):
     from news.models import Author
 
     with django_db_blocker.unblock():
+        if not HomePage.objects.exists():
+            # A transactional test with serialized_rollback ran last (tests/test_scheduler.py) and its
+            # flush emptied the database: restore what the migrations made, as its next test would.
+            assert migrated_contents, "the database has no home page and nothing to restore it from"
+            connections["default"].creation.deserialize_db_from_string(migrated_contents)
         call_command("load_demo_content", "--articles", "30", stdout=io.StringIO())
         # StaticFilesHandler serves /static/ from the finders (the source files), as
         # StaticLiveServerTestCase does: nothing is collected into STATIC_ROOT for tests.
