@@ -8,10 +8,9 @@ from django.conf import settings
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Greatest, Left, Length
 from django.http import Http404
-from django.utils import timezone
 from wagtail.models import Page, Site
 
-from news.models import NEWEST_FIRST, ArticleAuthor, live_articles
+from news.models import NEWEST_FIRST, ArticleAuthor, in_reading_time, live_articles
 
 # What Django's <slug:...> converter accepts: tag and author pages can only be reversed for these.
 # (taggit makes Unicode slugs by default; such a tag has no reachable /tags/<slug>/ page.)
@@ -21,20 +20,15 @@ URL_SLUG = r"^[-a-zA-Z0-9_]+$"
 FEED_ORDER = (NEWEST_FIRST, F("first_published_at").desc(nulls_last=True), "-pk")
 
 
-def unexpired(pages):
-    """Wagtail's live() trusts the scheduler: a page whose expiry time has passed stays live until
-    `run_scheduler` next runs (up to ~30 s later), and Wagtail's sitemap lists it in that gap.
-    Hide it here, and a live row with a future go-live time too (only writes around Wagtail's
-    publish action make one). live_articles() already drops expired articles; this applies the
-    same rule to every page type in sitemap.xml."""
-    now = timezone.now()
-    return pages.exclude(expire_at__lte=now).exclude(go_live_at__gt=now)
+# Wagtail's live() trusts the scheduler: a page whose expiry time has passed stays live until
+# run_scheduler next runs, and Wagtail's sitemap would list it in that gap. The same rule as every
+# article listing applies to every page type in sitemap.xml.
+unexpired = in_reading_time
 
 
 def visible_articles():
-    """Articles readers may see right now: live, public (no view restriction on the article or an
-    ancestor) and not past their expiry time."""
-    return unexpired(live_articles())
+    """Articles readers may see right now (news.models.live_articles)."""
+    return live_articles()
 
 
 def article_lastmod(prefix=""):

@@ -45,11 +45,18 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
 NEWEST_FIRST = models.F("published_date").desc(nulls_last=True)
 
 
+def in_reading_time(pages):
+    """Drop pages whose time is not now: past their expiry (the scheduler unpublishes them up to
+    30 s late; readers never see them in that gap) or with a go-live time still ahead (only writes
+    around Wagtail's publish action make such a live row)."""
+    now = timezone.now()
+    return pages.exclude(expire_at__lte=now).exclude(go_live_at__gt=now)
+
+
 def live_articles():
-    """Articles a reader may see: published, not behind a view restriction and not past their
-    expiry time (the scheduler unpublishes expired pages up to 30 s late; readers never see them
-    in that gap). Every public listing starts here."""
-    return ArticlePage.objects.live().public().exclude(expire_at__lte=timezone.now())
+    """Articles a reader may see: published, not behind a view restriction (on the article or an
+    ancestor), and in their reading time. Every public listing starts here."""
+    return in_reading_time(ArticlePage.objects.live().public())
 
 
 class Author(index.Indexed, models.Model):
@@ -280,8 +287,9 @@ class ArticlePage(Page):
         return {key: value for key, value in data.items() if value not in (None, "", [])}
 
     def serve(self, request, *args, **kwargs):
-        if self.expire_at and self.expire_at <= timezone.now():
-            raise Http404("expired")  # the scheduler has not unpublished it yet
+        now = timezone.now()
+        if (self.expire_at and self.expire_at <= now) or (self.go_live_at and self.go_live_at > now):
+            raise Http404("not in its reading time")  # e.g. expired, the scheduler not having run yet
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
