@@ -184,6 +184,10 @@ class ArticlePage(Page):
     breaking = models.BooleanField(default=False, help_text="Breaking news: shown in the What's Hot ticker.")
     reading_time = models.PositiveSmallIntegerField(default=1, editable=False,
                                                     help_text="Minutes, computed from the body.")
+    # The body as plain text (internal notes left out), kept at save time: the search index and the
+    # reading time read it without turning the StreamField back into blocks (which costs a query
+    # per article for image blocks).
+    body_plain = models.TextField(blank=True, editable=False)
     social_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="Shown when the article is shared on social media. Defaults to the lead image.",
@@ -222,7 +226,7 @@ class ArticlePage(Page):
     ]
 
     def save(self, *args, **kwargs):
-        self.reading_time = self.compute_reading_time()
+        self.refresh_derived_fields()
         if self.live and self.published_date is None and self.first_published_at is not None:
             # First publication: Wagtail's publish action has just set first_published_at.
             self.published_date = self.first_published_at
@@ -233,9 +237,10 @@ class ArticlePage(Page):
         chunks = self.body.stream_block.get_searchable_content(self.body) if self.body else []
         return " ".join(strip_tags(str(chunk)) for chunk in chunks)
 
-    def compute_reading_time(self):
-        words = len(re.findall(r"\w+", f"{self.standfirst} {self.body_text()}"))
-        return max(1, round(words / WORDS_PER_MINUTE))
+    def refresh_derived_fields(self):
+        self.body_plain = self.body_text()
+        words = len(re.findall(r"\w+", f"{self.standfirst} {self.body_plain}"))
+        self.reading_time = max(1, round(words / WORDS_PER_MINUTE))
 
     og_type = "article"
 

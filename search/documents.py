@@ -38,7 +38,7 @@ def document(article, sections):
         "id": article.pk,
         "title": article.title,
         "standfirst": article.standfirst,
-        "body": article.body_text(),
+        "body": article.body_plain,
         "section": ancestors[-1].title if ancestors else "",
         "section_paths": section_paths,
         "authors": [a.name for a in authors],

@@ -164,6 +164,8 @@ def test_reading_time_counts_body_words_but_not_internal_notes(section, make_art
         {"type": "internal_note", "value": " ".join(["note"] * 2000)},
     ])
     assert article.reading_time == 1
+    article.refresh_from_db()
+    assert article.body_plain == "Just a few words here.", "kept for search, without the internal note"
 
 
 @pytest.mark.django_db

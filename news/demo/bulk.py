@@ -75,7 +75,7 @@ def bulk_generate(demo, count, out=print):
                 first_published_at=published,
                 last_published_at=published,
             )
-            article.reading_time = article.compute_reading_time()
+            article.refresh_derived_fields()
             next_step[section.pk] += 1
             articles.append(article)
             extras.append((article_authors, article_tags))
