@@ -66,10 +66,9 @@ class HomePage(Page):
         return live_articles().descendant_of(self).order_by(NEWEST_FIRST)
 
     def whats_hot(self):
-        latest = self.latest_articles()
         from news.models import NEWEST_FIRST
 
-        fallback = latest.order_by("-breaking", NEWEST_FIRST)
+        fallback = self.latest_articles().order_by("-breaking", NEWEST_FIRST)
         return _curated(list(self.hot_items.all()), WHATS_HOT_SIZE, fallback)
 
     def editors_picks_articles(self):
@@ -144,11 +143,13 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
         """Live, public top-level sections in the editors' order (or the page tree's order)."""
         from news.models import SectionPage
 
-        items = [item.section for item in self.navigation_items.select_related("section")]
-        if items:
-            return [s for s in items if s.live and s.get_view_restrictions().count() == 0]
-        root = self.site.root_page
-        return list(SectionPage.objects.child_of(root).live().public())
+        visible = SectionPage.objects.live().public()
+        chosen = [item.section_id for item in self.navigation_items.all()]
+        if chosen:
+            # One query, and the same visibility rule as the default list below.
+            by_id = {s.pk: s for s in visible.filter(pk__in=chosen)}
+            return [by_id[pk] for pk in chosen if pk in by_id]
+        return list(visible.child_of(self.site.root_page))
 
 
 class NavigationItem(Orderable):

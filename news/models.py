@@ -12,6 +12,7 @@ from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -307,7 +308,7 @@ class ArticlePage(Page):
     def display_date(self):
         return self.published_date or self.first_published_at or self.latest_revision_created_at
 
-    @property
+    @cached_property  # several parts of the article page ask for it: one query, not one each
     def section(self):
         parent = self.get_parent()
         return parent.specific if parent else None

@@ -15,22 +15,37 @@ def _site(context):
     return site or Site.objects.filter(is_default_site=True).first()
 
 
+def _once_per_request(context, name, compute):
+    """Header and footer both need these: compute them once per request."""
+    request = context.get("request")
+    cache = getattr(request, "_newsroom_site_parts", None) if request is not None else None
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._newsroom_site_parts = cache
+    if name not in cache:
+        cache[name] = compute(context)
+    return cache[name]
+
+
 @register.simple_tag(takes_context=True)
 def site_home(context):
-    """The site's home page (cached on the request: several parts of a page need it)."""
-    request = context.get("request")
-    cached = getattr(request, "_newsroom_home", None)
-    if cached is None:
-        site = _site(context)
-        cached = HomePage.objects.filter(pk=site.root_page_id).first() if site else None
-        if request is not None:
-            request._newsroom_home = cached
-    return cached
+    """The site's home page."""
+    return _once_per_request(context, "home", _home)
+
+
+def _home(context):
+    site = _site(context)
+    return HomePage.objects.filter(pk=site.root_page_id).first() if site else None
 
 
 @register.simple_tag(takes_context=True)
 def main_navigation(context):
     """Top-level sections in the editors' order, each with `.subsections` (live, public)."""
+    return _once_per_request(context, "navigation", _navigation)
+
+
+def _navigation(context):
     from news.models import SectionPage
 
     site = _site(context)
