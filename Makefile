@@ -2,7 +2,7 @@
 #   make run    the whole site with demo content and search, at http://127.0.0.1:8000
 #   make test   every check and test, on real PostgreSQL and OpenSearch
 .DEFAULT_GOAL := help
-.PHONY: help run test opensearch lint clean
+.PHONY: help run test bench opensearch lint clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -12,6 +12,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run         start Newsroom with demo content and search at http://127.0.0.1:8000"
 	@echo "make test        run ruff, Django's checks and the whole test suite (ARGS=... for pytest)"
+	@echo "make bench       search latency and throughput on the demo corpus and 100,000 articles (~10 min)"
 	@echo "make opensearch  run only the local OpenSearch node (foreground)"
 	@echo "make lint        ruff only"
 	@echo "make clean       remove var/ (database, media, search data) and the built node"
@@ -38,6 +39,10 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(STAMP) node_modules/.installed
 	@$(VPY) -m devenv.testenv $(ARGS)
+
+# Not part of `make test`: starts its own services and prints a table (see README, Benchmarks).
+bench: $(STAMP)
+	@$(VPY) -m devenv.bench
 
 opensearch: $(STAMP)
 	@$(VPY) -m devenv.opensearch start

@@ -1,0 +1,177 @@
+"""The parts of `make bench` that need Django: run by devenv.bench as a subprocess with the same
+environment as the server under test, one JSON document on stdout.
+
+    python -m devenv.bench_django info                      # corpus facts the query list draws on
+    python -m devenv.bench_django raw < spec.json           # the same queries straight to OpenSearch
+    python -m devenv.bench_django queries < spec.json       # database queries per request
+    python -m devenv.bench_django publish < spec.json       # publish -> searchable, through Wagtail
+
+Progress goes to stderr; devenv.bench stays free of Django (it starts and stops the services).
+"""
+
+import json
+import os
+import random
+import string
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import django
+
+
+def log(message):
+    print(f"    {message}", file=sys.stderr, flush=True)
+
+
+def info(_spec):
+    from news.models import ArticlePage, Author, SectionPage, live_articles
+
+    # The authors with the most live articles: a reader searches for names they see in bylines.
+    authors = sorted(Author.objects.all(), key=lambda a: -live_articles().filter(article_authors__author=a).count())
+    return {
+        "live_articles": live_articles().count(),
+        "articles": ArticlePage.objects.count(),
+        "authors": [a.name for a in authors[:3]],
+        "sections": [s.url_path for s in SectionPage.objects.live().order_by("path")],
+    }
+
+
+def _run(client, index, body):
+    started = time.perf_counter()
+    response = client.search(index=index, body=body)
+    return response, time.perf_counter() - started
+
+
+def raw(spec):
+    """Send the request bodies the views would send, with opensearch-py from this process: for a
+    search with no exact match (typos) the view makes a second, fuzzy request, and so does this."""
+    from django.http import QueryDict
+
+    from search import query
+    from search.client import get_client
+    from search.index import alias_name
+
+    client, index = get_client(), alias_name()
+    searches = [query.SearchParams.from_querydict(QueryDict(item)) for item in spec.get("search", [])]
+    prefixes = spec.get("suggest", [])
+
+    def one_search(params):
+        response, seconds = _run(client, index, query.search_body(params, size=query.PAGE_SIZE))
+        took = response["took"]
+        if response["hits"]["total"]["value"] == 0 and not params.section and not params.date:
+            response, more = _run(client, index, query.search_body(params, size=query.PAGE_SIZE, fuzzy=True))
+            seconds, took = seconds + more, took + response["took"]
+        return seconds, took
+
+    def one_suggest(text):
+        response, seconds = _run(client, index, query.suggest_body(text, size=6))
+        return seconds, response["took"]
+
+    out = {}
+    for kind, items, send in (("search", searches, one_search), ("suggest", prefixes, one_suggest)):
+        for item in items:  # warm-up: caches, JIT
+            send(item)
+        round_trips, took = [], []
+        for _ in range(spec.get("rounds", 3)):
+            for item in items:
+                seconds, ms = send(item)
+                round_trips.append(seconds)
+                took.append(ms)
+        out[kind] = {"round_trips": round_trips, "took_ms": took}
+    return out
+
+
+def queries(spec):
+    """Database queries each endpoint makes for one (warm) request, through Django's test client."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    out = {}
+    for name, path in spec["paths"].items():
+        client.get(path)  # warm: site root, settings and template caches
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(path).status_code
+        out[name] = {"path": path, "status": status, "count": len(captured.captured_queries),
+                     "sql": [q["sql"][:300] for q in captured.captured_queries]}
+    return out
+
+
+def _found(base_url, token, title):
+    url = f"{base_url}/api/search/?{urllib.parse.urlencode({'q': token})}"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        data = json.load(response)
+    return _has_title(data, title)
+
+
+def _has_title(data, title):
+    """True when any result in the API's JSON is the probe article (format-agnostic: any dict whose
+    title or url names it; the query itself is echoed elsewhere, so the text alone would not do)."""
+    if isinstance(data, dict):
+        for key in ("title", "url", "headline"):
+            value = data.get(key)
+            if isinstance(value, str) and title in value.replace("<mark>", "").replace("</mark>", ""):
+                return True
+        return any(_has_title(value, title) for value in data.values())
+    if isinstance(data, list):
+        return any(_has_title(value, title) for value in data)
+    return False
+
+
+def publish(spec):
+    """Publish `count` new articles through Wagtail (draft, revision, publish action, signals and
+    enqueued tasks as in the admin) and poll the public search API until each one is found."""
+    from news.models import Author, SectionPage
+    from news.publishing import create_article
+
+    base_url, count, timeout = spec["base_url"], spec.get("count", 10), spec.get("timeout", 30)
+    section = SectionPage.objects.live().get(slug="business")
+    author = Author.objects.order_by("pk").first()
+    rng = random.Random(spec.get("seed", 1))
+    results, created = [], []
+    for n in range(count):
+        # A word no article contains, so the probe is the only hit and nothing cached can answer.
+        token = "zq" + "".join(rng.choice(string.ascii_lowercase) for _ in range(10))
+        title = f"Benchmark probe {token}"
+        article = create_article(section, title=title, standfirst=f"Published by make bench ({token}).",
+                                 authors=[author], tags=["benchmark"], publish=False)
+        created.append(article.pk)
+        revision = article.get_latest_revision()
+        started = time.perf_counter()
+        revision.publish()
+        published = time.perf_counter() - started
+        seen = None
+        while time.perf_counter() - started < timeout:
+            if _found(base_url, token, title):
+                seen = time.perf_counter() - started
+                break
+            time.sleep(0.02)
+        results.append({"publish_call": published, "searchable": seen})
+        log(f"probe {n + 1}/{count}: publish() {published * 1000:.0f} ms, searchable after "
+            + (f"{seen:.2f} s" if seen is not None else f"NOT FOUND within {timeout} s"))
+        # Off the worker's polling rhythm, so the samples cover its whole interval.
+        time.sleep(rng.uniform(0.2, 1.2))
+    if spec.get("cleanup", True):
+        from wagtail.models import Page
+
+        for page in Page.objects.filter(pk__in=created):
+            page.delete()
+    return {"probes": results}
+
+
+ACTIONS = {"info": info, "raw": raw, "queries": queries, "publish": publish}
+
+
+def main(argv):
+    action = argv[0]
+    spec = json.load(sys.stdin) if action != "info" else {}
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.production")
+    django.setup()
+    print(json.dumps(ACTIONS[action](spec)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

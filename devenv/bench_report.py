@@ -1,0 +1,161 @@
+"""`make bench`'s Markdown report: the metrics table with targets, where the CPU went, memory."""
+
+import statistics
+import time
+
+
+def _num(value, unit="ms", digits=1):
+    if value is None:
+        return "–"
+    if unit == "req/s":
+        return f"{value:,.0f} req/s"
+    if unit == "articles/s":
+        return f"{value:,.0f} articles/s"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "":
+        return f"{value:g}"
+    return f"{value:.{digits}f} {unit}"
+
+
+def _pair(a, b, unit="ms"):
+    if a is None and b is None:
+        return "–"
+    return f"{_num(a, unit)} / {_num(b, unit)}"
+
+
+def render(results, notes, targets, run):
+    phases = [p for p in ("demo", "big") if p in results]
+    headers = [f"{results[p]['label']} ({results[p]['articles']:,} live)" for p in phases]
+
+    def get(phase, *keys):
+        value = results.get(phase, {})
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    rows = []
+
+    def row(label, target, values, verdict=None):
+        rows.append([label, target, *values, verdict or ""])
+
+    def judged(values, limit, higher_is_better=False):
+        """Every measured corpus must meet the target (the largest is the hard one)."""
+        measured = [v for v in values if v is not None]
+        if not measured:
+            return "?"
+        worst = min(measured) if higher_is_better else max(measured)
+        return "✓" if (worst >= limit if higher_is_better else worst <= limit) else "✗"
+
+    c = run["concurrency"]
+    for name, label, target_key in (("search", "Results page `/search/`", "search_p95"),
+                                    ("suggest", "Suggestions `/search/suggest/`", "suggest_p95"),
+                                    ("api", "JSON API `/api/search/`", None)):
+        p50 = [get(p, f"{name}_seq", "p50") for p in phases]
+        p95 = [get(p, f"{name}_seq", "p95") for p in phases]
+        row(f"{label} p50, sequential", "", [_num(v) for v in p50])
+        if target_key:
+            row(f"{label} p95, sequential", f"≤ {targets[target_key]:g} ms", [_num(v) for v in p95],
+                judged(p95, targets[target_key]))
+        else:
+            row(f"{label} p95, sequential", "", [_num(v) for v in p95])
+        if name == "api":
+            continue
+        rps = [get(p, f"{name}_load", "rps") for p in phases]
+        if name == "search":
+            row(f"{label} throughput, {c} clients", f"≥ {targets['search_rps']:g} req/s",
+                [_num(v, "req/s") for v in rps], judged(rps, targets["search_rps"], higher_is_better=True))
+        else:
+            row(f"{label} throughput, {c} clients", "", [_num(v, "req/s") for v in rps])
+        row(f"{label} p50 / p95 under load", "",
+            [_pair(get(p, f"{name}_load", "p50"), get(p, f"{name}_load", "p95")) for p in phases])
+        row(f"{label} errors under load", "0", [str(get(p, f"{name}_load", "errors") if
+                                                    get(p, f"{name}_load") else "–") for p in phases],
+            judged([get(p, f"{name}_load", "errors") for p in phases], 0))
+    for kind, label in (("search", "search bodies"), ("suggest", "suggest bodies")):
+        row(f"OpenSearch direct, {label}: round trip p50 / p95", "",
+            [_pair(get(p, f"raw_{kind}", "p50"), get(p, f"raw_{kind}", "p95")) for p in phases])
+        row(f"OpenSearch direct, {label}: `took` p50 / p95", "",
+            [_pair(get(p, f"raw_{kind}", "took_p50"), get(p, f"raw_{kind}", "took_p95")) for p in phases])
+    rates = [get(p, "reindex", "rate") for p in phases]
+    row("Full reindex (`search_index rebuild`)", f"≥ {targets['reindex_rate']:,.0f} articles/s",
+        [_num(v, "articles/s") + (f" ({get(p, 'reindex', 'count'):,} in {get(p, 'reindex', 'seconds'):.1f} s)"
+                                  if v else "") for p, v in zip(phases, rates, strict=True)],
+        judged(rates[-1:], targets["reindex_rate"], higher_is_better=True))  # small corpora: setup dominates
+    publish_cells = []
+    for p in phases:
+        probes = get(p, "publish") or []
+        seen = [x["searchable"] for x in probes if x["searchable"] is not None]
+        if not probes:
+            publish_cells.append("–")
+        else:
+            missed = len(probes) - len(seen)
+            publish_cells.append(f"{_num(statistics.median(seen) if seen else None, 's')} / "
+                                 f"{_num(max(seen) if seen else None, 's')}"
+                                 + (f" ({missed} of {len(probes)} never found)" if missed else f" (n={len(probes)})"))
+    row("Publish → searchable, median / max", "", publish_cells)
+    for name, label in (("search", "results page"), ("suggest", "suggestions"), ("api", "API")):
+        row(f"Database queries per request, {label}", "",
+            [str(get(p, "queries", name, "count")) if get(p, "queries", name) else "–" for p in phases])
+
+    lines = [
+        f"## make bench — {time.strftime('%Y-%m-%d %H:%M')}",
+        "",
+        f"{run['cores']} cores shared by everything (gunicorn, OpenSearch, PostgreSQL, task worker and the load "
+        f"client). gunicorn: {run['workers']} {run['worker_class']} workers"
+        + (f" × {run['threads']} threads" if run["worker_class"] == "gthread" else "")
+        + f", newsroom.settings.production (DEBUG off). Load: {c} concurrent clients for "
+          f"{run['load_seconds']:.0f} s per endpoint (closed loop). Sequential latency: 1 warm-up round, then 3 timed "
+          "rounds over the query list. Verdicts: every corpus must meet the target; reindex is judged on the "
+          "largest.",
+        "",
+        "| metric | target | " + " | ".join(headers) + " | |",
+        "| --- | ---: | " + " | ".join("---:" for _ in phases) + " | :-: |",
+    ]
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+
+    generation = results.get("generation")
+    lines.append("")
+    if generation:
+        lines.append(f"Corpus generation: {generation['articles']:,} articles in {generation['seconds']:.0f} s "
+                     f"({generation['articles'] / generation['seconds']:.0f} articles/s); cached for later runs.")
+    elif "big" in results:
+        lines.append("Corpus: reused from the cache (var/bench/pg, a template database per corpus).")
+
+    # Where the time goes: CPU per request per component, measured from /proc during the load runs.
+    cpu_rows = []
+    for p in phases:
+        for name in ("search", "suggest"):
+            load = get(p, f"{name}_load")
+            if not load or not load.get("cpu_ms_per_request"):
+                continue
+            parts = load["cpu_ms_per_request"]
+            cpu_rows.append((f"{results[p]['label']}, {name}", parts, load["cpu_busy"]))
+    if cpu_rows:
+        names = sorted({n for _, parts, _ in cpu_rows for n in parts})
+        lines += ["", "### Where the CPU goes under load (CPU ms per request)", "",
+                  "| load run | " + " | ".join(names) + " | total | CPU busy |",
+                  "| --- | " + " | ".join("---:" for _ in names) + " | ---: | ---: |"]
+        for label, parts, busy in cpu_rows:
+            lines.append(f"| {label} | " + " | ".join(f"{parts.get(n, 0):.2f}" for n in names)
+                         + f" | {sum(parts.values()):.2f} | {busy * 100:.0f}% |")
+
+    memory_lines = []
+    for p in phases:
+        m = get(p, "memory")
+        if not m:
+            continue
+        workers = m.get("gunicorn_workers_mib", [])
+        text = (f"- {results[p]['label']}: gunicorn workers {', '.join(str(w) for w in workers)} MiB RSS "
+                f"(master {m.get('gunicorn_master_mib')} MiB), task worker {m.get('task_worker_mib')} MiB")
+        if "opensearch_heap_used_mib" in m:
+            text += f"; OpenSearch heap {m['opensearch_heap_used_mib']} of {m['opensearch_heap_max_mib']} MiB"
+        if "opensearch_rss_mib" in m:
+            text += f", JVM RSS {m['opensearch_rss_mib']} MiB"
+        memory_lines.append(text)
+    if memory_lines:
+        lines += ["", "### Memory at the end of each phase", "", *memory_lines]
+    if notes:
+        lines += ["", "### Notes", "", *[f"- {n}" for n in notes]]
+    lines += ["", f"Total runtime: {run['runtime']:.0f} s.", ""]
+    return "\n".join(lines)
