@@ -27,6 +27,16 @@ def section_index():
     return {s.path: s for s in SectionPage.objects.only("path", "title", "slug", "url_path", "depth")}
 
 
+# Highlighting marks matches with these two private-use characters, which the results page turns
+# into <mark> after escaping everything else; they must never come from the content itself.
+HIGHLIGHT_START, HIGHLIGHT_END = "\ue000", "\ue001"
+_NO_MARKERS = str.maketrans("", "", HIGHLIGHT_START + HIGHLIGHT_END)
+
+
+def clean(text):
+    return (text or "").translate(_NO_MARKERS)
+
+
 def document(article, sections):
     """The OpenSearch document for a live, public article."""
     ancestors = [sections[article.path[:end]] for end in range(Page.steplen * 3, len(article.path), Page.steplen)
@@ -36,9 +46,9 @@ def document(article, sections):
     tags = list(article.tags.all())
     doc = {
         "id": article.pk,
-        "title": article.title,
-        "standfirst": article.standfirst,
-        "body": article.body_plain,
+        "title": clean(article.title),
+        "standfirst": clean(article.standfirst),
+        "body": clean(article.body_plain),
         "section": ancestors[-1].title if ancestors else "",
         "section_paths": section_paths,
         "authors": [a.name for a in authors],
@@ -46,9 +56,12 @@ def document(article, sections):
         "tags": [t.name for t in tags],
         "tag_slugs": [t.slug for t in tags],
         "published_date": article.published_date.isoformat() if article.published_date else None,
+        # Kept so queries can drop an article in the seconds between its expiry and the scheduler
+        # unpublishing it (which removes the document).
+        "expire_at": article.expire_at.isoformat() if article.expire_at else None,
         "url": article.get_url(),
-        "suggest": article.title,
-        "did_you_mean": f"{article.title} {article.standfirst}",
+        "suggest": clean(article.title),
+        "did_you_mean": clean(f"{article.title} {article.standfirst}"),
     }
     doc["fingerprint"] = fingerprint(doc)
     return doc

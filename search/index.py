@@ -13,7 +13,6 @@ import time
 
 from django.conf import settings
 from opensearchpy import helpers
-from opensearchpy.exceptions import NotFoundError
 
 from .client import get_client
 from .documents import document, public_articles, section_index
@@ -66,7 +65,9 @@ def index_body(synonyms=()):
                 "standfirst": english,
                 # Offsets stored with the body make highlighting long articles cheap.
                 "body": {**english, "term_vector": "with_positions_offsets"},
-                "section": {"type": "keyword"},
+                # Searchable as text (a query for "europe" matches its articles), filtered as keyword.
+                "section": {"type": "text", "analyzer": "english_index", "search_analyzer": "english_search",
+                            "fields": {"keyword": {"type": "keyword"}}},
                 "section_paths": {"type": "keyword"},
                 "authors": {"type": "text", "analyzer": "exact", "fields": {"keyword": {"type": "keyword"}}},
                 "author_slugs": {"type": "keyword"},
@@ -74,6 +75,7 @@ def index_body(synonyms=()):
                          "fields": {"keyword": {"type": "keyword"}}},
                 "tag_slugs": {"type": "keyword"},
                 "published_date": {"type": "date"},
+                "expire_at": {"type": "date"},
                 "url": {"type": "keyword", "index": False},
                 "suggest": {"type": "search_as_you_type", "analyzer": "exact"},
                 "did_you_mean": {"type": "text", "analyzer": "shingle"},
@@ -88,10 +90,19 @@ def _actions(index, articles, sections):
         yield {"_op_type": "index", "_index": index, "_id": article.pk, "_source": document(article, sections)}
 
 
-def rebuild(chunk_size=CHUNK_SIZE, synonyms=(), out=None):
+def current_synonyms():
+    """The editors' synonym rules (Settings → Search in the admin)."""
+    from .models import SearchSettings
+
+    return SearchSettings.load().synonym_rules()
+
+
+def rebuild(chunk_size=CHUNK_SIZE, synonyms=None, out=None):
     """Fill a fresh index from the database, then point the alias at it (atomically) and drop the
     old one. Returns (index name, documents indexed, seconds)."""
     client, alias = get_client(), alias_name()
+    if synonyms is None:
+        synonyms = current_synonyms()
     started = time.monotonic()
     new_index = f"{alias}_{time.strftime('%Y%m%d%H%M%S')}_{int(started * 1000) % 1000:03d}"
     body = index_body(synonyms)
@@ -126,19 +137,71 @@ def ensure_index():
         rebuild()
 
 
-def sync_article(article_id):
-    """Make the index agree with the database for one article: index it if readers may see it,
-    remove it otherwise. Idempotent, so retries and duplicates are harmless."""
+def sync_articles(article_ids, refresh=True):
+    """Make the index agree with the database for these articles: index each one readers may see,
+    remove the others. Idempotent, so retries and duplicates are harmless. Returns
+    {"indexed": n, "removed": n}.
+
+    Writes name the alias with require_alias: if the alias is missing, OpenSearch would otherwise
+    create a concrete index of that name with a guessed mapping and block every later rebuild, so
+    a missing alias is rebuilt instead (the rebuild includes these articles)."""
     client, alias = get_client(), alias_name()
-    article = public_articles().filter(pk=article_id).first()
-    if article is None:
+    article_ids = sorted({int(pk) for pk in article_ids})
+    if not article_ids:
+        return {"indexed": 0, "removed": 0}
+    if not client.indices.exists_alias(name=alias):
+        _, count, _ = rebuild()
+        return {"indexed": count, "removed": 0}
+    sections = section_index()
+    articles = {a.pk: a for a in public_articles().filter(pk__in=article_ids)}
+    actions = []
+    for pk in article_ids:
+        if pk in articles:
+            actions.append({"_op_type": "index", "_index": alias, "_id": pk,
+                            "_source": document(articles[pk], sections)})
+        else:
+            actions.append({"_op_type": "delete", "_index": alias, "_id": pk})
+    # A delete of a document that is not there is fine; any other failure raises for a retry.
+    _, errors = helpers.bulk(client, actions, raise_on_error=False, raise_on_exception=True,
+                             refresh="true" if refresh else "false", require_alias=True)
+    failures = [e for e in errors if e.get("delete", {}).get("status") != 404]
+    if failures:
+        raise IndexingError(f"{len(failures)} documents failed: {failures[:3]}")
+    return {"indexed": len(articles), "removed": len(article_ids) - len(articles)}
+
+
+def sync_article(article_id):
+    """sync_articles for one article: "indexed" or "removed"."""
+    counts = sync_articles([article_id])
+    return "indexed" if counts["indexed"] else "removed"
+
+
+class IndexingError(Exception):
+    pass
+
+
+def apply_synonyms(synonyms=None):
+    """Put the editors' synonyms into the live index's search analyzer without a reindex.
+
+    Analysis settings can only change on a closed index, so the index behind the alias is closed,
+    updated and reopened: searches fail for the fraction of a second this takes (the results page
+    says so) and nothing needs reindexing, because synonyms apply at search time only."""
+    client, alias = get_client(), alias_name()
+    if synonyms is None:
+        synonyms = current_synonyms()
+    if not client.indices.exists_alias(name=alias):
+        rebuild(synonyms=synonyms)
+        return
+    for name in client.indices.get_alias(name=alias):
+        client.indices.close(index=name)
         try:
-            client.delete(index=alias, id=article_id, refresh=False)
-        except NotFoundError:
-            pass
-        return "removed"
-    client.index(index=alias, id=article.pk, body=document(article, section_index()))
-    return "indexed"
+            client.indices.put_settings(index=name, body={"analysis": {"filter": {"newsroom_synonyms": {
+                "type": "synonym_graph", "synonyms": list(synonyms), "lenient": True}}}})
+        finally:
+            client.indices.open(index=name, wait_for_active_shards=1)
+        # (The API's own `timeout` goes in params: opensearch-py reads a `timeout` keyword as its own.)
+        client.cluster.health(index=name, params={"wait_for_status": "yellow", "timeout": "30s"},
+                              request_timeout=35)
 
 
 def indexed_fingerprints():
@@ -160,7 +223,7 @@ def drift(repair=False):
         "extra": sorted(set(indexed) - set(expected)),
     }
     if repair:
-        for pk in report["missing"] + report["stale"] + report["extra"]:
-            sync_article(pk)
-        get_client().indices.refresh(index=alias_name())
+        differences = report["missing"] + report["stale"] + report["extra"]
+        for start in range(0, len(differences), CHUNK_SIZE):
+            sync_articles(differences[start:start + CHUNK_SIZE])
     return report

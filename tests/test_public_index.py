@@ -107,12 +107,16 @@ def test_rebuild_swaps_the_alias_while_searches_keep_answering(built, make_artic
 
 def test_drift_check_finds_and_repairs_missing_stale_and_extra(built, make_article):
     live, private = built["live"], built["private"]
+    client, alias = get_client(), index.alias_name()
+    # Updates the index never received, as if they had been lost while it was unreachable:
     missing = make_article("Published while the index was not listening")
+    client.delete(index=alias, id=missing.pk)
+    old_source = client.get(index=alias, id=live.pk)["_source"]
     live.title = "Elections in Portugal: results"
-    live.save_revision().publish()  # the index still has the old title → stale
-    get_client().index(index=index.alias_name(), id=private.pk, body={**get_client().get(
-        index=index.alias_name(), id=live.pk)["_source"], "id": private.pk})  # a private article sneaked in
-    get_client().indices.refresh(index=index.alias_name())
+    live.save_revision().publish()
+    client.index(index=alias, id=live.pk, body=old_source)  # the index still has the old title → stale
+    client.index(index=alias, id=private.pk, body={**old_source, "id": private.pk})  # a private one sneaked in
+    client.indices.refresh(index=alias)
 
     report = index.drift()
     assert report == {"missing": [missing.pk], "stale": [live.pk], "extra": [private.pk]}
