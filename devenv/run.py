@@ -73,23 +73,27 @@ def main():
     # Setup steps print their own progress; per-page log lines would drown it. update_index
     # deletes indexes that may not exist yet, which opensearch-py reports as 404 warnings.
     quiet = dict(env, LOG_LEVEL="WARNING", OPENSEARCH_LOG_LEVEL="ERROR")
-    server = scheduler = None
+    server = scheduler = worker = None
+    # Setup runs tasks inline (no worker yet); the search indexes are rebuilt right after anyway.
+    setup = dict(quiet, TASKS_BACKEND="immediate")
     try:
         with step("Applying database migrations"):
-            manage(quiet, "migrate", "--noinput", "-v", "0")
+            manage(setup, "migrate", "--noinput", "-v", "0")
         password = admin_password()
         manage(quiet, "ensure_admin", ADMIN_USER, f"--password={password}")  # may start with "-"
         with step("Loading demo content"):
-            manage(quiet, "load_demo_content")
-        with step("Building the search index"):
-            manage(quiet, "update_index")
+            manage(setup, "load_demo_content")
+        with step("Building the search indexes (admin: Wagtail's; readers: the public index)"):
+            manage(setup, "update_index")
+            manage(setup, "search_index", "rebuild")
         say(f"Ready in {time.monotonic() - started_at:.0f}s")
         print(
             f"\n    Newsroom:  http://{HOST}:{PORT}/\n"
             f"    Admin:     http://{HOST}:{PORT}/admin/   user {ADMIN_USER!r}, password {password!r}\n"
             f"    Health:    http://{HOST}:{PORT}/healthz\n"
             f"    Search:    {env['OPENSEARCH_URL']}\n"
-            "    Scheduled publishing: checked every 30 s by the scheduler process\n\n"
+            "    Scheduled publishing: checked every 30 s by the scheduler process\n"
+            "    Search indexing: the task worker (manage.py db_worker) keeps both indexes in step\n\n"
             "    Ctrl-C stops everything this command started.\n",
             flush=True,
         )
@@ -98,13 +102,16 @@ def main():
         # Each child gets a process group of its own, so stopping it also stops runserver's autoreload
         # child, whatever signals the terminal or a parent shell sends or ignores.
         scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"], env=env, start_new_session=True)
+        # The task worker keeps the search indexes in step with publishing (search/tasks.py).
+        worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval",
+                                   os.environ.get("TASKS_POLL_INTERVAL", "0.2")], env=env, start_new_session=True)
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env,
                                   start_new_session=True)
         server.wait()
     except KeyboardInterrupt:
         print()
     finally:
-        for process in (server, scheduler):
+        for process in (server, worker, scheduler):
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 try:

@@ -2,9 +2,13 @@
 
 import time
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_tasks import default_task_backend
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 from opensearchpy.exceptions import OpenSearchException
 
 from search.client import get_client
@@ -45,9 +49,25 @@ def check_opensearch():
     }
 
 
+def search_queue():
+    """Index lag, for operators: tasks waiting on the durable queue and how long the oldest runnable
+    one has waited. Informational: a backlog does not make this app server unhealthy."""
+    if not isinstance(default_task_backend, DatabaseBackend):
+        return {"backend": "immediate"}
+    try:
+        waiting = DBTaskResult.objects.ready()
+        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        return {"backend": "database", "waiting": waiting.count(),
+                "oldest_waiting_seconds": round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0}
+    except DatabaseError as exc:
+        return {"backend": "database", "error": str(exc)[:200]}
+
+
 @never_cache
 def healthz(request):
     checks = {"database": _timed(check_database), "opensearch": _timed(check_opensearch)}
     failing = [name for name, result in checks.items() if result["status"] != "ok"]
     body = {"status": "fail" if failing else "ok", "failing": failing, "checks": checks}
+    if "database" not in failing:
+        body["search_queue"] = search_queue()
     return JsonResponse(body, status=503 if failing else 200)

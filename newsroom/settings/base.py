@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "trending",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
@@ -120,6 +121,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The site, the task worker and the scheduler all write: take the write lock at the start of a
+    # transaction and wait for it, rather than failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -173,6 +178,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:9200")
 OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "newsroom_")
 OPENSEARCH_TIMEOUT = float(os.environ.get("OPENSEARCH_TIMEOUT", "5"))
+# Readers' searches give up sooner than indexing: the results page must answer within a second.
+SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "0.8"))
 
 
 def opensearch_backend(prefix):
@@ -190,9 +197,13 @@ def opensearch_backend(prefix):
 
 WAGTAILSEARCH_BACKENDS = opensearch_backend(OPENSEARCH_INDEX_PREFIX)
 
-# Background tasks (search indexing). The immediate backend runs a task inline; the durable
-# database queue with a worker process arrives with the search issue.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (search indexing, Wagtail's and ours): a durable queue in the database, worked
+# by `manage.py db_worker` (make run / make serve start one). A task is a row written in the same
+# transaction as the change that caused it, so it exists exactly when the change commits.
+# TASKS_BACKEND=immediate runs tasks inline instead (the test suite does; no worker needed).
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                 "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}
 
 WAGTAIL_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -1,8 +1,10 @@
 """The test suite: `make test`. PostgreSQL and OpenSearch come from DATABASE_URL / OPENSEARCH_URL,
 which devenv.testenv sets to the services it starts."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import opensearch_backend
+from .base import TASK_BACKENDS, opensearch_backend
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -16,3 +18,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SERVE_MEDIA = True
+# Tasks run inline, so a test sees the index change right after the state change; the tests of the
+# durable queue and its worker use the database backend (and TASKS_BACKEND=database for the worker).
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}

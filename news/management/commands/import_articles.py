@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from news.importer import import_jsonl
+from search.signals import batched_index_updates
 
 
 class Command(BaseCommand):
@@ -12,7 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, path, images_dir, **options):
         try:
-            report = import_jsonl(path, images_dir)
+            with batched_index_updates():  # one batch of public-index updates for the whole file
+                report = import_jsonl(path, images_dir)
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc}") from exc
         for number, message in report.errors:

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from home.models import HomePage
 from news.demo.bulk import bulk_generate
 from news.demo.generator import DemoNewsroom, demo_is_loaded
+from search.signals import batched_index_updates
 
 BULK_ABOVE = 2000
 
@@ -39,12 +40,15 @@ class Command(BaseCommand):
             raise SystemExit(1)
         started = time.monotonic()
         demo = DemoNewsroom(home, seed=seed, out=self.stdout.write)
-        if bulk or articles > BULK_ABOVE:
-            self.stdout.write(f"Bulk mode: {articles} articles in batches; run `manage.py update_index` afterwards.")
-            count, seconds = bulk_generate(demo, articles, out=self.stdout.write)
-        else:
-            count, seconds = demo.generate(articles)
-        demo.generate_unpublished_states()
+        # One batch of public-index updates at the end, not one per published article.
+        with batched_index_updates():
+            if bulk or articles > BULK_ABOVE:
+                self.stdout.write(f"Bulk mode: {articles} articles in batches; run `manage.py update_index` "
+                                  "and `manage.py search_index rebuild` afterwards.")
+                count, seconds = bulk_generate(demo, articles, out=self.stdout.write)
+            else:
+                count, seconds = demo.generate(articles)
+            demo.generate_unpublished_states()
         self.stdout.write(
             f"Created {count} published articles in {seconds:.1f}s ({count / seconds:.0f} articles/s), "
             f"plus drafts, a scheduled, an expired, a private article and one with unpublished changes; "
