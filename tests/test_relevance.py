@@ -49,6 +49,7 @@ def demo_newsroom():
 
 def test_relevance_stays_at_or_above_the_baseline(demo_newsroom):
     baseline = relevance.load_baseline()
+    assert relevance.corpus_size() == relevance.expected_corpus_size()
     resolved = relevance.resolve(relevance.load_judgments())
     started = time.monotonic()
     report = relevance.evaluate(relevance.ours, resolved, name="ours")

@@ -95,6 +95,7 @@ def test_the_judged_set_is_well_formed():
         assert max(query.judgments.values()) >= relevance.RELEVANT_GRADE, query.q
         assert all("/" in key and key == key.strip("/") for key in query.judgments), query.q
     assert len({(q.q, q.kind) for q in queries}) == len(queries)
+    assert relevance.expected_corpus_size() > 0
 
 
 def test_load_judgments_rejects_bad_grades_and_kinds(tmp_path):

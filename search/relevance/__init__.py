@@ -89,6 +89,18 @@ def load_judgments(path: Path = JUDGMENTS_PATH) -> list[Query]:
     return queries
 
 
+def expected_corpus_size(path: Path = JUDGMENTS_PATH) -> int:
+    """How many articles readers could see in the judged corpus (the default demo newsroom)."""
+    return json.loads(Path(path).read_text())["corpus_articles"]
+
+
+def corpus_size() -> int:
+    """How many articles readers can see in this database."""
+    from news.models import live_articles
+
+    return live_articles().count()
+
+
 def article_key(url_path: str) -> str:
     """'/home/world/europe/some-slug/' -> 'world/europe/some-slug': the path below the home page,
     whatever the home page's own slug."""

@@ -39,6 +39,15 @@ class Command(BaseCommand):
             resolved = relevance.resolve(queries)
         except LookupError as error:
             raise CommandError(str(error)) from error
+        expected, actual = relevance.expected_corpus_size(), relevance.corpus_size()
+        if actual != expected:
+            # Extra articles (added by an editor, or --force) change what ranks where: the judgments
+            # and the baseline describe the default demo newsroom alone.
+            message = (f"this database has {actual} readable articles, the judged demo newsroom {expected}: "
+                       f"scores are not comparable with the baseline")
+            if record:
+                raise CommandError(message + " (record on a fresh `manage.py load_demo_content` database)")
+            self.stderr.write(f"Warning: {message}")
         titles = self._titles()
 
         reports = {}
