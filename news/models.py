@@ -7,6 +7,7 @@ index lives in the search app.
 import re
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
@@ -246,14 +247,21 @@ class ArticlePage(Page):
     og_type = "article"
 
     def related_articles(self, limit=4):
-        """Live articles sharing the most tags with this one, then the same section, newest first.
-        (The search issue replaces this with OpenSearch's more_like_this.)"""
-        tag_ids = [tag.pk for tag in self.tags.all()]  # works on previews (unsaved tags) too
-        tagged = ArticlePageTag.objects.filter(tag_id__in=tag_ids).values("content_object_id")
-        candidates = live_articles().exclude(pk=self.pk).filter(
-            models.Q(pk__in=tagged) | models.Q(path__startswith=self.path[: -self.steplen], depth=self.depth))
-        return (candidates.annotate(shared_tags=models.Count("tags", filter=models.Q(tags__in=tag_ids)))
-                .order_by("-shared_tags", NEWEST_FIRST)[:limit])
+        """The live articles most like this one in words (OpenSearch's more_like_this), best match
+        first. When search cannot answer the block is left out rather than silently filled with
+        unrelated latest news."""
+        from search.query import SearchUnavailable, related_ids
+
+        like = [self.title, self.standfirst, " ".join(tag.name for tag in self.tags.all()),
+                (self.body_plain or self.body_text())[:10000]]
+        try:
+            # A few spare ids: one might have been unpublished a moment ago and not yet left the index.
+            ids = related_ids(self.pk, like, size=limit + 4, timeout=settings.SEARCH_TIMEOUT)
+        except SearchUnavailable:
+            return live_articles().none()
+        ranked = {pk: rank for rank, pk in enumerate(ids)}
+        found = live_articles().filter(pk__in=ids)
+        return sorted(found, key=lambda article: ranked[article.pk])[:limit]
 
     def share_links(self, request=None):
         """Plain links (no third-party scripts) for sharing this article."""

@@ -6,14 +6,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from health import views as health_views
-from search import views as search_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", health_views.healthz, name="healthz"),
-    path("search/", search_views.search, name="search"),
+    path("", include("search.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("api/", include("trending.urls")),
     path("", include("feeds.urls")),
