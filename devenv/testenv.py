@@ -6,6 +6,7 @@ OPENSEARCH_URL is set. Extra arguments go to pytest (make test ARGS="-k healthz"
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,11 +26,20 @@ def run(label, command, env):
     return code
 
 
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main(pytest_args):
+    # A killed or hung-up run still stops its node and database (the finally below), rather than
+    # leaving a JVM behind.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="newsroom.settings.test", PYTHONUNBUFFERED="1")
     python = sys.executable
     started_at = time.monotonic()
     postgres = node = None
+    codes = [1]
     (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
     try:
         if not env.get("DATABASE_URL"):
