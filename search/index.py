@@ -127,7 +127,19 @@ def rebuild(chunk_size=CHUNK_SIZE, synonyms=None, out=None):
     client.indices.update_aliases(body={"actions": actions})
     for name in old:
         client.indices.delete(index=name, ignore_unavailable=True)
+    _warm_up(client, new_index)
     return new_index, count, time.monotonic() - started
+
+
+def _warm_up(client, name):
+    """One search with facets and suggestions, so the first reader does not pay for loading the
+    new index's structures (global ordinals, the suggester's field data)."""
+    from .query import SearchParams, search_body
+
+    try:
+        client.search(index=name, body=search_body(SearchParams(q="news")), request_timeout=30)
+    except Exception:  # noqa: BLE001 — warming is an optimisation; a failure here must not fail the rebuild
+        logger.warning("warming up %s failed", name, exc_info=True)
 
 
 def ensure_index():

@@ -21,3 +21,6 @@ SERVE_MEDIA = True
 # Tasks run inline, so a test sees the index change right after the state change; the tests of the
 # durable queue and its worker use the database backend (and TASKS_BACKEND=database for the worker).
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
+# The suite shares a small machine with a cold OpenSearch node (a first aggregation can take a
+# second); readers' 0.8 s limit is asserted where it matters, in tests/test_search_resilience.py.
+SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "5"))
