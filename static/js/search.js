@@ -83,10 +83,11 @@
   dialog.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       event.stopPropagation(); // the header's menus listen for Escape on the document
-      if (!listbox.hidden && !event.isComposing) {
-        event.preventDefault(); // first Escape: only the suggestions close
-        hideListbox();
-      }
+      if (event.isComposing) return; // it cancels the IME's composition, nothing of ours
+      // Handled here, not left to the browser: in a search field with text, Chromium's Escape only
+      // clears the text. The first Escape closes the suggestions, the next one the dialog.
+      event.preventDefault();
+      if (!listbox.hidden) hideListbox(); else dialog.close();
       return;
     }
     if (event.key !== "Tab") return;
