@@ -62,9 +62,12 @@
   });
 
   dialog.querySelector("[data-search-close]").addEventListener("click", function () { dialog.close(); });
-  // A click on the dimmed area around the panel closes it too.
+  // A click on the dimmed area around the panel closes it too (pressed there as well: a text
+  // selection dragged out of the field must not close it).
+  var pressedOutside = false;
+  dialog.addEventListener("mousedown", function (event) { pressedOutside = event.target === dialog; });
   dialog.addEventListener("click", function (event) {
-    if (event.target === dialog) dialog.close();
+    if (event.target === dialog && pressedOutside) dialog.close();
   });
 
   function isTyping(element) {
@@ -79,7 +82,6 @@
     open(document.activeElement);
   });
 
-  // Tab and Shift+Tab go round the dialog's controls rather than out to the browser's toolbar.
   dialog.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       event.stopPropagation(); // the header's menus listen for Escape on the document
@@ -90,6 +92,7 @@
       if (!listbox.hidden) hideListbox(); else dialog.close();
       return;
     }
+    // Tab and Shift+Tab go round the dialog's controls rather than out to the browser's toolbar.
     if (event.key !== "Tab") return;
     var focusable = Array.prototype.filter.call(
       dialog.querySelectorAll("a[href], button:not([disabled]), input:not([disabled])"),
@@ -187,6 +190,7 @@
     }).then(function (data) {
       if (controller !== pending || !dialog.open) return;
       pending = null;
+      if (data.unavailable || data.error) { clearSuggestions(); return; } // search is down: say nothing
       render(Array.isArray(data.suggestions) ? data.suggestions.filter(function (s) {
         return s && typeof s.title === "string" && typeof s.url === "string";
       }) : []);

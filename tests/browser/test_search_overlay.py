@@ -141,6 +141,13 @@ def test_search_button_opens_a_modal_dialog_with_focus_in_a_labelled_input(demo_
     expect(overlay(page)).to_be_hidden()
     expect(button).to_be_focused()
 
+    # A click on the dimmed page around the panel closes it too.
+    button.click()
+    expect(combobox(page)).to_be_focused()
+    page.mouse.click(40, DESKTOP["height"] - 40)
+    expect(overlay(page)).to_be_hidden()
+    expect(button).to_be_focused()
+
     # By keyboard: Enter and Space both open it, as they would any button.
     for key in ["Enter", "Space"]:
         page.keyboard.press(key)
@@ -258,8 +265,10 @@ def test_suggestions_follow_the_combobox_pattern_and_enter_opens_the_active_one(
 
     page.keyboard.type(search_terms["word"][1:], delay=30)  # faster than the debounce: one request
     options = wait_for_suggestions(page)
-    assert len(suggests) == 1, suggests
-    assert suggests[0].endswith(f"/search/suggest/?q={search_terms['word']}")
+    page.wait_for_load_state("networkidle")
+    # One, or two if a busy machine paused between keys for longer than the debounce; never one a key.
+    assert 1 <= len(suggests) <= 2, suggests
+    assert suggests[-1].endswith(f"/search/suggest/?q={search_terms['word']}")
     count = options.count()
     assert 1 <= count <= 6
     titles = [t.strip() for t in listbox(page).locator(".search-overlay__option-title").all_inner_texts()]
