@@ -14,7 +14,15 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, DESKTOP, MOBILE, assert_no_axe_violations, screenshot
+from tests.browser.conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    MOBILE,
+    assert_no_axe_violations,
+    screenshot,
+)
 
 SEED_TEXT = "Type above and press Enter to search. Press Esc to cancel."
 # Every focusable thing inside the dialog, for "is focus still in there?"
@@ -56,6 +64,16 @@ def suggest_endpoint(demo_site, search_terms, browser):
         return response.json()
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def browser_with_scrollbars(browser):
+    """Headless Chromium hides scrollbars; a desktop reader's take room, and losing that room when the
+    page is locked is what would shift it sideways."""
+    other = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+                                        ignore_default_args=["--hide-scrollbars"])
+    yield other
+    other.close()
 
 
 def shoot_viewport(page, name):
@@ -221,31 +239,37 @@ def test_tab_and_shift_tab_stay_inside_the_dialog(demo_site, page_factory, searc
         assert visited == {"search-overlay-input", "Search", "Close search"}, visited
 
 
-def test_the_page_beneath_is_locked_without_moving(demo_site, page_factory):
-    page = page_factory()
-    page.goto(demo_site + "/")
-    page.evaluate("window.scrollTo(0, 500)")
-    def layout():
-        return page.evaluate("""() => {
-            const box = document.querySelector("main .wrap, main > *").getBoundingClientRect();
-            return {x: box.x, width: box.width, top: box.top, scrollY: window.scrollY,
-                    client: document.documentElement.clientWidth};
-        }""")
+def test_the_page_beneath_is_locked_without_moving(demo_site, browser_with_scrollbars):
+    context = browser_with_scrollbars.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(demo_site + "/")
+        assert page.evaluate("innerWidth - document.documentElement.clientWidth") > 0, "the page has a scrollbar"
+        page.evaluate("window.scrollTo(0, 500)")
 
-    before = layout()
-    page.keyboard.press("/")
-    expect(overlay(page)).to_be_visible()
-    assert layout() == before  # no sideways jump when the page stops scrolling
-    assert page.evaluate("getComputedStyle(document.documentElement).overflow") == "hidden"
-    page.mouse.move(600, 800)
-    page.mouse.wheel(0, 800)
-    page.wait_for_timeout(200)
-    assert page.evaluate("window.scrollY") == 500
-    page.keyboard.press("Escape")
-    expect(overlay(page)).to_be_hidden()
-    assert layout() == before
-    page.mouse.wheel(0, 300)
-    page.wait_for_function("window.scrollY > 500")
+        def layout():
+            return page.evaluate("""() => {
+                const box = document.querySelector("main .wrap, main > *").getBoundingClientRect();
+                const bar = document.querySelector(".topbar").getBoundingClientRect();  // full width
+                return {x: box.x, width: box.width, top: box.top, scrollY: window.scrollY, bar: bar.width};
+            }""")
+
+        before = layout()
+        page.keyboard.press("/")
+        expect(overlay(page)).to_be_visible()
+        assert layout() == before  # the scrollbar's room is kept: no sideways jump
+        assert page.evaluate("getComputedStyle(document.documentElement).overflow") == "hidden"
+        page.mouse.move(600, 800)
+        page.mouse.wheel(0, 800)
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.scrollY") == 500
+        page.keyboard.press("Escape")
+        expect(overlay(page)).to_be_hidden()
+        assert layout() == before
+        page.mouse.wheel(0, 300)
+        page.wait_for_function("window.scrollY > 500")
+    finally:
+        context.close()
 
 
 # -- Suggestions -------------------------------------------------------------------------------
