@@ -74,6 +74,10 @@ SUGGEST_PREFIXES = [
     "ra", "rail co", "ci", "city ro",
 ]
 
+# How each endpoint says "search unavailable" (OpenSearch slower than SEARCH_TIMEOUT, or down): the
+# results page and suggestions still answer 200, so their bodies are checked.
+FAILURE_MARKERS = {"search": b"Search is temporarily unavailable", "suggest": b'"unavailable": true', "api": None}
+
 TARGETS = {
     "search_p95": 60.0,      # ms, results page, at 100k
     "search_rps": 150.0,     # req/s, results page, at 100k
@@ -256,14 +260,25 @@ class CpuMeter:
         times = {name: cpu_seconds(pids()) for name, pids in self.components.items()}
         own = os.times()
         times["bench client"] = own.user + own.system
-        return times
+        return times, system_busy_seconds()
 
     def start(self):
         self.before = self.snapshot()
 
     def stop(self):
-        after = self.snapshot()
-        return {name: after[name] - self.before.get(name, 0.0) for name in after}
+        (after, busy_after), (before, busy_before) = self.snapshot(), self.before
+        spent = {name: after[name] - before.get(name, 0.0) for name in after}
+        # Whatever else ran meanwhile (another test suite, a browser) took CPU from the benchmark.
+        spent["other processes"] = max(0.0, (busy_after - busy_before) - sum(spent.values()))
+        return spent
+
+
+def system_busy_seconds():
+    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
+    with open("/proc/stat") as f:
+        ticks = [int(value) for value in f.readline().split()[1:9]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return (sum(ticks) - idle) / CLOCK_TICKS
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -321,6 +336,10 @@ def corpus_key(phase):
     if phase != "demo":
         digest.update(f"|{BIG_ARTICLES}".encode())
     return digest.hexdigest()[:12]
+
+
+def _progress(done, seconds):
+    print(f"    {done} requests, {done / seconds:.0f}/s", flush=True)
 
 
 def ms(seconds):
@@ -505,6 +524,13 @@ class Bench:
                 self.note(f"{path} answered {status}: not measured")
         return found
 
+    def check_quiet(self, phase, label, cpu, seconds):
+        """The numbers only mean something on an otherwise idle machine: say when it was not."""
+        share = cpu.get("other processes", 0.0) / (seconds * CORES)
+        if share > 0.05:
+            self.note(f"{self.results[phase]['label']}, {label}: other processes used {share * 100:.0f}% of the "
+                      "machine's CPU meanwhile, so these numbers are pessimistic (run make bench on an idle machine)")
+
     def note(self, text):
         if text not in self.notes:
             self.notes.append(text)
@@ -524,16 +550,28 @@ class Bench:
         with step(f"Warming up for {WARMUP_SECONDS:.0f}s ({CONCURRENCY} clients, every query on every endpoint): a "
                   "fresh JVM compiles its hot paths and each gunicorn worker fills its caches"):
             load(HOST, port, mixed, concurrency=CONCURRENCY, duration=WARMUP_SECONDS)
+        components = {"django (gunicorn)": self.site.worker_pids,
+                      "task worker": lambda: [self.site.worker.pid] if self.site.worker else []}
+        if self.node is not None:
+            components["opensearch"] = lambda: [self.node.pid()]
+        if self.postgres is not None:
+            components["postgresql"] = lambda: [self.postgres.postmaster_pid(),
+                                                *children(self.postgres.postmaster_pid())]
+        meter = CpuMeter(components)
         with step(f"Sequential latency: {len(queries)} searches, {len(suggest)} suggestion prefixes, "
                   "one warm-up round then 3 timed rounds each"):
+            meter.start()
+            started = time.perf_counter()
             for name in ("search", "suggest", "api"):
                 if not available[name]:
                     continue
-                result = sequential(HOST, port, paths[name], rounds=3, warmup=1)
+                result = sequential(HOST, port, paths[name], rounds=3, warmup=1,
+                                    failure_marker=FAILURE_MARKERS[name])
                 r[f"{name}_seq"] = summary(result["latencies"]) | {"errors": result["errors"]}
                 bad = {p: s for p, s in result["statuses"].items() if s != 200}
                 if bad:
                     self.note(f"{name}: non-200 answers {dict(list(bad.items())[:3])}")
+            self.check_quiet(phase, "sequential latency", meter.stop(), time.perf_counter() - started)
 
         with step("Raw OpenSearch latency of the same request bodies (opensearch-py, 3 rounds)"):
             raw = django_helper(env, "raw", {"search": queries, "suggest": SUGGEST_PREFIXES, "rounds": 3})
@@ -545,13 +583,6 @@ class Bench:
                         "took_p50": percentile(raw[kind]["took_ms"], 50),
                         "took_p95": percentile(raw[kind]["took_ms"], 95)}
 
-        components = {"django (gunicorn)": self.site.worker_pids,
-                      "task worker": lambda: [self.site.worker.pid] if self.site.worker else []}
-        if self.node is not None:
-            components["opensearch"] = lambda: [self.node.pid()]
-        if self.postgres is not None:
-            components["postgresql"] = lambda: [self.postgres.postmaster_pid(),
-                                                *children(self.postgres.postmaster_pid())]
         for name in ("search", "suggest"):
             if not available[name]:
                 continue
@@ -560,10 +591,10 @@ class Bench:
                       f"{LOAD_SECONDS:.0f}s"):
                 meter.start()
                 result = load(HOST, port, paths[name], concurrency=CONCURRENCY, duration=LOAD_SECONDS,
-                              progress=lambda done, secs: print(f"    {done} requests, {done / secs:.0f}/s",
-                                                                flush=True))
+                              failure_marker=FAILURE_MARKERS[name], progress=_progress)
                 cpu = meter.stop()
             done = len(result["latencies"])
+            self.check_quiet(phase, f"{name} load", cpu, result["elapsed"])
             r[f"{name}_load"] = summary(result["latencies"]) | {
                 "rps": result["requests_per_second"], "errors": result["errors"],
                 "cpu_ms_per_request": {k: v * 1000 / done for k, v in cpu.items()} if done else {},

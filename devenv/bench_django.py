@@ -95,8 +95,10 @@ def queries(spec):
         client.get(path)  # warm: site root, settings and template caches
         with CaptureQueriesContext(connection) as captured:
             status = client.get(path).status_code
-        out[name] = {"path": path, "status": status, "count": len(captured.captured_queries),
-                     "sql": [q["sql"][:300] for q in captured.captured_queries]}
+        timed = sorted(((float(q["time"]), q["sql"]) for q in captured.captured_queries), reverse=True)
+        out[name] = {"path": path, "status": status, "count": len(timed), "db_ms": sum(t for t, _ in timed) * 1000,
+                     "slowest_ms": timed[0][0] * 1000 if timed else None, "slowest_sql": timed[0][1] if timed else "",
+                     "sql": [sql[:300] for _, sql in timed]}
     return out
 
 

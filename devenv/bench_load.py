@@ -45,7 +45,12 @@ class Client:
         self.connection.close()
 
 
-def sequential(host, port, paths, rounds=1, warmup=1):
+def _ok(status, body, failure_marker):
+    """A 200 that is not the view's "search unavailable" answer (which is also a 200 page)."""
+    return status == 200 and not (failure_marker and failure_marker in body)
+
+
+def sequential(host, port, paths, rounds=1, warmup=1, failure_marker=None):
     """Request every path in turn, `warmup` untimed rounds then `rounds` timed ones.
 
     Returns {"latencies": [seconds], "errors": n, "statuses": {path: last status}}.
@@ -58,9 +63,9 @@ def sequential(host, port, paths, rounds=1, warmup=1):
                 statuses[path] = client.get(path)[0]
         for _ in range(rounds):
             for path in paths:
-                status, _, seconds = client.get(path)
+                status, body, seconds = client.get(path)
                 statuses[path] = status
-                if status == 200:
+                if _ok(status, body, failure_marker):
                     latencies.append(seconds)
                 else:
                     errors += 1
@@ -69,7 +74,7 @@ def sequential(host, port, paths, rounds=1, warmup=1):
     return {"latencies": latencies, "errors": errors, "statuses": statuses}
 
 
-def load(host, port, paths, concurrency=8, duration=15.0, progress=None):
+def load(host, port, paths, concurrency=8, duration=15.0, progress=None, failure_marker=None):
     """Closed loop: `concurrency` clients each send the next path as soon as the last answer is in,
     for `duration` seconds. Returns requests/s, latencies of successful answers and the error count."""
     deadline = time.perf_counter() + duration
@@ -81,9 +86,9 @@ def load(host, port, paths, concurrency=8, duration=15.0, progress=None):
         i = n * 7  # each client starts elsewhere in the list, so they do not march in step
         try:
             while time.perf_counter() < deadline:
-                status, _, seconds = client.get(paths[i % len(paths)])
+                status, body, seconds = client.get(paths[i % len(paths)])
                 i += 1
-                if status == 200:
+                if _ok(status, body, failure_marker):
                     latencies.append(seconds)
                 else:
                     errors[0] += 1

@@ -24,6 +24,13 @@ def _pair(a, b, unit="ms"):
     return f"{_num(a, unit)} / {_num(b, unit)}"
 
 
+def _shorten(sql, keep=260):
+    """Column lists make SQL unreadable in a report: keep FROM onwards."""
+    start = sql.find(" FROM ")
+    text = ("SELECT … " + sql[start + 1:]) if start > 0 else sql
+    return text[:keep] + ("…" if len(text) > keep else "")
+
+
 def render(results, notes, targets, run):
     phases = [p for p in ("demo", "big") if p in results]
     headers = [f"{results[p]['label']} ({results[p]['articles']:,} live)" for p in phases]
@@ -95,8 +102,9 @@ def render(results, notes, targets, run):
                                  + (f" ({missed} of {len(probes)} never found)" if missed else f" (n={len(probes)})"))
     row("Publish → searchable, median / max", "", publish_cells)
     for name, label in (("search", "results page"), ("suggest", "suggestions"), ("api", "API")):
-        row(f"Database queries per request, {label}", "",
-            [str(get(p, "queries", name, "count")) if get(p, "queries", name) else "–" for p in phases])
+        row(f"Database queries per request, {label}: count, time (slowest)", "",
+            [f"{get(p, 'queries', name, 'count')}, {_num(get(p, 'queries', name, 'db_ms'))} "
+             f"({_num(get(p, 'queries', name, 'slowest_ms'))})" if get(p, "queries", name) else "–" for p in phases])
 
     lines = [
         f"## make bench — {time.strftime('%Y-%m-%d %H:%M')}",
@@ -155,6 +163,15 @@ def render(results, notes, targets, run):
         memory_lines.append(text)
     if memory_lines:
         lines += ["", "### Memory at the end of each phase", "", *memory_lines]
+    slow = []
+    for p in phases:
+        for name in ("search", "suggest", "api"):
+            q = get(p, "queries", name)
+            if q and q.get("slowest_ms") and q["slowest_ms"] >= 20:
+                slow.append(f"- {results[p]['label']}, {q['path']}: {q['slowest_ms']:.0f} ms for "
+                            f"`{_shorten(q['slowest_sql'])}`")
+    if slow:
+        lines += ["", "### Slow database queries (≥ 20 ms, measured with one warm request)", "", *slow]
     if notes:
         lines += ["", "### Notes", "", *[f"- {n}" for n in notes]]
     lines += ["", f"Total runtime: {run['runtime']:.0f} s.", ""]
