@@ -372,6 +372,26 @@ def test_escape_closes_the_suggestions_first_then_the_dialog(
     expect(search_button(page)).to_be_focused()
 
 
+def test_keys_are_left_alone_while_an_ime_is_composing(demo_site, page_factory, search_terms, suggest_endpoint):
+    """An input method (Japanese, Chinese…) uses Enter, arrows and Escape to compose; they are its keys.
+    Chromium's test input cannot compose, so the keys are sent as the events an IME produces."""
+    page = page_factory()
+    open_with_button(page, demo_site)
+    field = combobox(page)
+    type_query(page, search_terms["word"])
+    wait_for_suggestions(page)
+    page.keyboard.press("ArrowDown")
+    first = field.get_attribute("aria-activedescendant")
+    for key in ["ArrowDown", "Enter", "Escape"]:
+        prevented = field.evaluate("""(input, key) => !input.dispatchEvent(new KeyboardEvent("keydown",
+            {key, isComposing: true, keyCode: 229, bubbles: true, cancelable: true}))""", key)
+        assert not prevented, key
+    expect(field).to_have_attribute("aria-activedescendant", first)
+    expect(listbox(page)).to_be_visible()
+    assert is_modal(page)
+    expect(page).to_have_url(demo_site + "/")
+
+
 def test_the_latest_query_always_wins(demo_site, page_factory, search_terms, suggest_endpoint):
     """Typed slowly, every prefix is asked for; whatever order the answers come back in, the list shows
     the answer for the text in the field (older requests are aborted)."""
