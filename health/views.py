@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django_tasks import default_task_backend
+from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from opensearchpy.exceptions import OpenSearchException
@@ -52,7 +52,7 @@ def check_opensearch():
 def search_queue():
     """Index lag, for operators: tasks waiting on the durable queue and how long the oldest runnable
     one has waited. Informational: a backlog does not make this app server unhealthy."""
-    if not isinstance(default_task_backend, DatabaseBackend):
+    if not isinstance(task_backends["default"], DatabaseBackend):
         return {"backend": "immediate"}
     try:
         waiting = DBTaskResult.objects.ready()

@@ -3,7 +3,8 @@ into results. The results page, the suggestions endpoint, the JSON API and Relat
 
 Relevance (see ../shared/docs/search.md and search/relevance/ for the judged queries):
 - exact phrases first: a phrase match on the unstemmed subfields, boosted;
-- then every word in one field (best_fields, AND) and every word across fields (cross_fields, AND);
+- then every word in one field (best_fields, AND) and every word across fields (cross_fields, AND),
+  with a low-weighted "most of the words" clause so related stories fill the tail;
 - field weights title > standfirst > body > tags/section > author;
 - no fuzziness on the first pass, so names are not flooded with look-alikes ("Abbott" ≠ "Abnett");
   when nothing matches, a second pass with fuzziness finds typos, and a phrase suggester on the
@@ -30,6 +31,11 @@ MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 10
 MAX_PAGE = 50  # deep pages cost OpenSearch more than anyone reads them
 RECENCY_FLOOR = 0.5
+# A low-weighted clause for most of the words (all of one or two, 75% of more) lets related stories
+# fill the tail below the full matches: +0.17 nDCG@10 on the judged "old event" queries, unchanged
+# for names and typos (search/relevance/).
+LOOSE_MATCH = "2<75%"
+LOOSE_BOOST = 0.2
 RECENCY_SCALE = "60d"
 FIELDS = ["title^6", "standfirst^3", "body^2", "tags^1.5", "section^1.5", "authors"]
 PHRASE_FIELDS = ["title.exact^6", "standfirst.exact^3", "body.exact^2", "authors^2"]
@@ -151,6 +157,9 @@ def _text_query(text, fuzzy=False):
             must.append({"bool": {"minimum_should_match": 1, "should": [
                 {"multi_match": {**match_words, "type": "best_fields", "fields": FIELDS, "tie_breaker": 0.3}},
                 {"multi_match": {**match_words, "type": "cross_fields", "fields": FIELDS}},
+                # Most of the words, weighted low: related stories fill the tail below the full matches.
+                {"multi_match": {"query": words, "type": "cross_fields", "fields": FIELDS,
+                                 "minimum_should_match": LOOSE_MATCH, "boost": LOOSE_BOOST}},
             ]}})
             # The same words as a phrase rank exact wording first, quotes or not.
             should.append({"multi_match": {"query": words, "type": "phrase", "fields": PHRASE_FIELDS, "boost": 3}})

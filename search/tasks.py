@@ -30,7 +30,12 @@ def retry_delay(attempt):
     return min(2 ** attempt, MAX_DELAY)
 
 
-@task()
+# Ahead of Wagtail's own tasks (admin index, reference index) that a publish also enqueues: readers'
+# search is the one waiting.
+SYNC_PRIORITY = 10
+
+
+@task(priority=SYNC_PRIORITY)
 def sync_articles(article_ids, attempt=0):
     try:
         return index.sync_articles(article_ids)

@@ -246,3 +246,18 @@ def test_api_answers_json_for_odd_parameters(client, newsroom):
     data = api(client, q="lisbon", section="../../etc", sort="drop table", date="forever", page="-3")
     assert data["total"] == 2 and data["page"] == 1
     assert json.dumps(data)  # plain JSON throughout
+
+
+def test_editors_change_synonyms_in_the_admin(client, newsroom):
+    editor = User.objects.create_user("ed", password="pw")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    url = client.get("/admin/settings/search/searchsettings/", follow=True).redirect_chain[-1][0]
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"synonyms": "ecb => central bank"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    assert [hit["id"] for hit in api(client, q="ecb")["results"]] == [newsroom["bank"].pk]
+    client.force_login(editor)
+    refused = client.post(url, {"synonyms": "=> nothing"})
+    assert refused.status_code == 200 and "is not a synonym rule" in refused.content.decode()

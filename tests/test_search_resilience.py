@@ -1,0 +1,133 @@
+"""OpenSearch stops while the site runs: readers get a fast, clear answer, editors keep publishing,
+and when the node is back the durable queue drains and the index agrees with the database.
+
+Everything here is real: a throwaway OpenSearch node that the test stops and starts, the
+django-tasks-db queue in the PostgreSQL test database, and `manage.py db_worker` in a subprocess
+(as `make run` starts it). The test is transactional so the worker sees what it commits.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from news.publishing import create_article
+from search import index
+from tests.test_scheduler import worker_database_url
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.opensearch, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def wait_for(condition, timeout, what, step=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return time.monotonic()
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def task_worker(throwaway_node, tmp_path):
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="newsroom.settings.test", DATABASE_URL=worker_database_url(),
+               OPENSEARCH_URL=throwaway_node.url, TASKS_BACKEND="database", PYTHONUNBUFFERED="1")
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload",
+                                "--no-startup-delay"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    yield process
+    process.terminate()
+    process.wait(timeout=15)
+    log.close()
+    print((tmp_path / "worker.log").read_text()[-3000:])
+
+
+def found(client, word):
+    response = client.get("/api/search/", {"q": word})
+    return response.status_code == 200 and any(word.lower() in hit["title"].lower()
+                                               for hit in response.json()["results"])
+
+
+def waiting_tasks():
+    return DBTaskResult.objects.filter(status="READY").count()
+
+
+def test_search_outage_and_recovery(client, throwaway_node, task_worker, home):
+    from news.models import Author, SectionPage
+
+    # Readers' production time limit (the suite's default is more patient).
+    with override_settings(OPENSEARCH_URL=throwaway_node.url, TASKS=DATABASE_TASKS, SEARCH_TIMEOUT=0.8):
+        section = SectionPage(title="World", slug="world")
+        home.add_child(instance=section)
+        section.save_revision().publish()
+        author = Author.objects.create(name="Amara Okafor", slug="amara-okafor")
+        index.rebuild()
+
+        # Normal operation: publish → searchable through the queue and the worker (timed once the
+        # worker process has started and handled a first article).
+        create_article(section, title="Warmup story", authors=[author], publish=True)
+        wait_for(lambda: found(client, "warmup"), 60, "the worker to start")
+        published = time.monotonic()
+        before = create_article(section, title="Quarzite mine reopens", authors=[author], publish=True)
+        searchable = wait_for(lambda: found(client, "quarzite"), 10, "the article to become searchable")
+        print(f"publish → searchable through the queue: {(searchable - published) * 1000:.0f} ms")
+        # The target is 1 s (make bench measures it on a quiet machine); a shared CI box gets slack.
+        assert searchable - published < 3.0
+
+        # A node that hangs (stopped, not dead): readers still get an answer within a second.
+        os.kill(throwaway_node.pid(), signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            response = client.get("/search/", {"q": "quarzite"})
+            elapsed = time.monotonic() - started
+        finally:
+            os.kill(throwaway_node.pid(), signal.SIGCONT)
+        assert response.status_code == 200 and elapsed < 1.0, elapsed
+        assert "Search is temporarily unavailable" in response.content.decode()
+
+        throwaway_node.stop()
+
+        # Readers: a clear answer within a second, never a 5xx; the rest of the site serves.
+        started = time.monotonic()
+        response = client.get("/search/", {"q": "quarzite"})
+        elapsed = time.monotonic() - started
+        assert response.status_code == 200 and elapsed < 1.0, elapsed
+        assert "Search is temporarily unavailable" in response.content.decode()
+        assert client.get("/api/search/", {"q": "quarzite"}).status_code == 503
+        assert client.get("/search/suggest/", {"q": "quar"}).json()["suggestions"] == []
+        assert client.get("/").status_code == 200
+        started = time.monotonic()
+        article_page = client.get(before.url)
+        assert article_page.status_code == 200 and time.monotonic() - started < 2.0
+        assert "Related Posts" not in article_page.content.decode()  # hidden, not faked
+
+        # Editors: publishing and unpublishing work; the index updates wait in the queue.
+        after = create_article(section, title="Basaltine bridge opens", authors=[author], publish=True)
+        before.refresh_from_db()
+        before.unpublish()
+        assert after.live and not before.live
+        wait_for(lambda: DBTaskResult.objects.filter(  # (a task with no delay has run_after = the max date)
+            task_path="search.tasks.sync_articles", status="READY", run_after__gt=timezone.now(),
+            run_after__lt=timezone.now() + timedelta(minutes=5)).exists(), 10, "the worker to schedule a retry")
+
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["failing"] == ["opensearch"]
+        assert health.json()["search_queue"]["waiting"] >= 1  # the lag is visible to operators
+
+        # Back up: the queue drains by itself and nothing is missing, stale or extra.
+        throwaway_node.start()
+        recovered = time.monotonic()
+        wait_for(lambda: waiting_tasks() == 0 and found(client, "basaltine"), 90, "the queue to drain")
+        print(f"queue drained {time.monotonic() - recovered:.1f}s after OpenSearch was back")
+        assert not found(client, "quarzite")
+        assert index.drift() == {"missing": [], "stale": [], "extra": []}
+        assert not DBTaskResult.objects.filter(status="FAILED", task_path="search.tasks.sync_articles").exists()
