@@ -295,7 +295,15 @@ def two_node_cluster(base_dir, http_port=None, cluster_name="newsroom-cluster", 
     ]
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def _wait_forever(nodes):
+    # `kill` and a closed terminal stop the nodes too, like Ctrl-C (SIGTERM would otherwise end this
+    # process and leave the JVMs running).
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     try:
         while all(node.process.poll() is None for node in nodes):
             time.sleep(1)
