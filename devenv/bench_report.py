@@ -24,11 +24,12 @@ def _pair(a, b, unit="ms"):
     return f"{_num(a, unit)} / {_num(b, unit)}"
 
 
-def _shorten(sql, keep=260):
-    """Column lists make SQL unreadable in a report: keep FROM onwards."""
+def _shorten(sql, head=140, tail=120):
+    """Column lists make SQL unreadable in a report: the FROM clause's start and the query's end
+    (ORDER BY, LIMIT) say what it is."""
     start = sql.find(" FROM ")
     text = ("SELECT … " + sql[start + 1:]) if start > 0 else sql
-    return text[:keep] + ("…" if len(text) > keep else "")
+    return text if len(text) <= head + tail else f"{text[:head]} … {text[-tail:]}"
 
 
 def render(results, notes, targets, run):
@@ -140,13 +141,19 @@ def render(results, notes, targets, run):
             parts = load["cpu_ms_per_request"]
             cpu_rows.append((f"{results[p]['label']}, {name}", parts, load["cpu_busy"]))
     if cpu_rows:
-        names = sorted({n for _, parts, _ in cpu_rows for n in parts})
+        order = ["django (gunicorn)", "opensearch", "postgresql", "task worker", "bench client", "other processes"]
+        seen = {n for _, parts, _ in cpu_rows for n in parts}
+        names = [n for n in order if n in seen] + sorted(seen - set(order))
         lines += ["", "### Where the CPU goes under load (CPU ms per request)", "",
-                  "| load run | " + " | ".join(names) + " | total | CPU busy |",
-                  "| --- | " + " | ".join("---:" for _ in names) + " | ---: | ---: |"]
+                  "Ceiling: the requests/s the machine's cores could serve at this CPU cost per request, "
+                  "on an idle machine (neither the load client nor other processes counted).", "",
+                  "| load run | " + " | ".join(names) + " | total | machine busy | ceiling |",
+                  "| --- | " + " | ".join("---:" for _ in names) + " | ---: | ---: | ---: |"]
         for label, parts, busy in cpu_rows:
+            server = sum(v for n, v in parts.items() if n not in ("bench client", "other processes"))
+            ceiling = run["cores"] * 1000 / server if server else None
             lines.append(f"| {label} | " + " | ".join(f"{parts.get(n, 0):.2f}" for n in names)
-                         + f" | {sum(parts.values()):.2f} | {busy * 100:.0f}% |")
+                         + f" | {sum(parts.values()):.2f} | {busy * 100:.0f}% | {_num(ceiling, 'req/s')} |")
 
     memory_lines = []
     for p in phases:
