@@ -1,0 +1,281 @@
+"""Hostile input: property-based tests (hypothesis) send thousands of random and hostile queries —
+OpenSearch/Lucene syntax, unbalanced quotes, 10 KB strings, all of unicode, control characters,
+HTML/JS payloads, broken percent-encoding, junk filters and page numbers — to the results page, the
+suggestions endpoint and the JSON API. Every answer must be below 500, none may report search as
+unavailable (a query that makes OpenSearch fail would otherwise hide as a polite notice), and no
+injected markup may come back unescaped.
+
+The index is seeded with a few articles whose words the payloads hit, one with HTML-like text in its
+title and standfirst, so highlighting runs on hostile content as well as hostile queries."""
+
+import time
+from collections import Counter
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from search import index
+from search.query import clean_query
+from tests.conftest import make_section
+
+pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
+
+# Examples per endpoint: 2,000 requests, plus three per raw query string. The results page gets
+# fewer because it renders the whole site template (about five times slower than the API).
+EXAMPLES = {"results": 500, "api": 750, "suggest": 750, "raw": 100}
+MINIMUM_REQUESTS = 2000
+SENT = Counter()  # requests actually sent, per endpoint
+SLOWEST = Counter()  # the slowest answer per endpoint, in milliseconds
+KNOWN_BUG = Counter()  # answers that hit the too-many-clauses bug (see test_queries_with_many_terms_are_answered)
+FINISHED = set()
+
+# Markers only an injection would put in a page: each starts markup or breaks out of an attribute,
+# so its escaped form (&lt;…, &quot;…, &#x27;…) never matches.
+FORBIDDEN_IN_HTML = ["<xq-evil", "</xq-evil", "<img src=x xq-onerror", 'xq-attr="', "xq-sq='",
+                     "</mark><b>", "<script>alert", "<b>bold", 'href="javascript:']
+PAYLOADS = ["<xq-evil>", "</xq-evil>", '"><img src=x xq-onerror=alert(1)>', "</mark><b>", "<mark>",
+            "<script>alert(1)</script>", '" xq-attr="1', "' xq-sq='1", "javascript:alert(1)", "{{ 7|add:7 }}",
+            "{% debug %}", "%(q)s", "%s%s%n", "&lt;xq-evil&gt;", "&#60;xq-evil&#62;", "\ue000", "\ue001",
+            "\ue000</mark><b>\ue001", "<!--", "]]>", "\\u003cxq-evil", "'; DROP TABLE search_searchquerylog; --"]
+SYNTAX = ["+", "-", "=", "&&", "||", ">", "<", "!", "(", ")", "{", "}", "[", "]", "^", '"', "~", "*", "?", ":",
+          "\\", "/", "AND", "OR", "NOT", "TO", "title:", "body:(", "_exists_:", "*:*", "~2", "^100", "[* TO *]",
+          "/.*/", '\\"', '"""', "'", "`", "a*b?c", "{!lucene}", "$", "#", "%", "&", "@", ",", ";", "|"]
+WORDS = ["lisbon", "climate", "summit", "markets", "rally", "script", "alert", "bold", "bank", "rates",
+         "europe", "business", "world", "amara", "okafor", "the", "lisbom", "mark", "xq", "évora", "café"]
+ODD = ["\x00", "\x01", "\x08", "\t", "\n", "\r", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\u00a0", "\u200b",
+       "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2028", "\u2029", "\ufeff", "\ufffd", "\uffff",
+       "😀", "👨\u200d👩\u200d👧", "🏳️\u200d🌈", "Ω", "İ", "ß", "ﬁ", "e\u0301", "\U0001d518", "\U0010fffd",
+       "中文", "日本語", "한국어", "العربية", "עברית", "ไทย", "\u0000\u0000"]
+
+# Any character but lone surrogates (a URL cannot carry them: they have no UTF-8 form).
+any_char = st.characters(exclude_categories=("Cs",))
+any_text = st.text(any_char, max_size=300)
+token = st.one_of(st.sampled_from(SYNTAX), st.sampled_from(WORDS), st.sampled_from(PAYLOADS),
+                  st.sampled_from(ODD), st.text(any_char, max_size=12))
+mixed = st.one_of(st.lists(token, max_size=40).map("".join), st.lists(token, max_size=40).map(" ".join))
+unbalanced = st.builds(lambda words, n: '"' * n + " ".join(words), st.lists(st.sampled_from(WORDS + SYNTAX),
+                                                                               max_size=8), st.integers(1, 5))
+# 10 KB and more, with payloads at the start (inside the 200 characters searched) and at the end.
+huge = st.builds(lambda head, unit, tail: head + unit * (10_000 // len(unit) + 1) + tail,
+                 st.sampled_from(PAYLOADS + WORDS), st.text(any_char, min_size=1, max_size=40) | st.sampled_from(
+                     ["a ", "中", "\u202e", "( ", '"', "*?", "lisbon ", "\x00"]), st.sampled_from(PAYLOADS))
+# Many terms within the 200 characters searched: short words, or CJK text (one term per character).
+wordy = st.one_of(
+    st.lists(st.sampled_from(WORDS) | st.text(st.characters(categories=("Ll", "Nd")), min_size=1, max_size=4),
+             min_size=30, max_size=100).map(" ".join),
+    st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=20, max_size=250),
+)
+query_text = st.one_of(mixed, any_text, unbalanced, huge, wordy, st.sampled_from(PAYLOADS + SYNTAX + ODD))
+
+section = st.one_of(st.sampled_from(["", "world", "world/europe", "business", "../../etc", "world/", "/world",
+                                     "WORLD", "world//europe", "a" * 300, "world/<xq-evil>", "world%2Feurope"]),
+                    any_text, mixed)
+date = st.one_of(st.sampled_from(["", "day", "week", "month", "year", "forever", "DAY", "now-1d"]), any_text)
+sort = st.one_of(st.sampled_from(["", "relevance", "newest", "oldest", "_score", "drop table", "-published_date"]),
+                 any_text)
+page = st.one_of(st.integers(-10**12, 10**12).map(str),
+                 st.sampled_from(["", "0", "-1", "51", "abc", "1e3", "0x10", "١٢", "٣", "9" * 5000, " 2 ", "NaN",
+                                  "inf", "1_000", "2.5", "\x00", "1\x00"]), any_text)
+
+
+params = st.fixed_dictionaries({"q": query_text}, optional={
+    "section": section, "date": date, "sort": sort, "page": page,
+    # A repeated parameter (q=a&q=b): Django keeps the last.
+    "q2": query_text,
+})
+
+
+def as_request_data(values):
+    data = {key: value for key, value in values.items() if key != "q2"}
+    if "q2" in values:
+        data["q"] = [values["q"], values["q2"]]
+    return data
+
+
+HYPOTHESIS = hypothesis_settings(
+    deadline=None, database=None, print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.large_base_example, HealthCheck.filter_too_much],
+)
+
+
+@pytest.fixture(autouse=True)
+def patient_search(settings):
+    # Any "unavailable" must come from OpenSearch refusing the query, not from a loaded test machine
+    # missing the reader-facing 0.8 s budget (the timeout path has its own tests).
+    settings.SEARCH_TIMEOUT = 10
+
+
+@pytest.fixture
+def seeded(db, make_article, section):
+    """A small index the payloads can hit, including HTML-like text in a title and a standfirst."""
+    index.rebuild()
+    europe = make_section(section, "Europe")
+    business = make_section(section.get_parent(), "Business")
+    make_article("Climate summit opens in Lisbon", standfirst="Leaders gather in Lisbon and Évora.",
+                 body="Delegates from ninety countries arrived in Lisbon for the climate summit.", parent=europe,
+                 tags=["climate"])
+    make_article("Central bank raises interest rates", standfirst="Borrowing costs climb again.",
+                 body="The central bank said inflation remained high; rates rise to 5%.", parent=business)
+    make_article('Markets <script>alert(1)</script> rally after "<b>bold</b>" move',
+                 standfirst="Shares & bonds rise: <xq-evil>alert</xq-evil> \"quoted\" 'single' </mark><b>",
+                 body="Investors cheered the rally; the café owners said script and alert are words too.",
+                 parent=business, tags=["markets"])
+    make_article("Café culture in Lisbon", standfirst="A summit of coffee.", body="Espresso and pastries.",
+                 parent=europe)
+    return index
+
+
+TOO_MANY_CLAUSES = "maxClauseCount is set to"
+
+
+def send(client, caplog, endpoint, path, data):
+    """The response, or None when it hit the known too-many-clauses bug (counted, documented by the
+    xfail test below; any other failure still fails here)."""
+    caplog.clear()
+    started = time.monotonic()
+    response = client.get(path, data)
+    SENT[endpoint] += 1
+    SLOWEST[endpoint] = max(SLOWEST[endpoint], round((time.monotonic() - started) * 1000))
+    if TOO_MANY_CLAUSES in caplog.text:
+        KNOWN_BUG[endpoint] += 1
+        return None
+    assert response.status_code < 500, (endpoint, data, response.status_code, response.content[:500])
+    return response
+
+
+def assert_no_markup_injected(html, data):
+    leaked = [marker for marker in FORBIDDEN_IN_HTML if marker.lower() in html.lower()]
+    assert leaked == [], f"unescaped {leaked} for {data!r}"
+
+
+def assert_only_marks(value):
+    """Highlighted HTML from the API: everything escaped except <mark> and </mark>."""
+    rest = value.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in rest and ">" not in rest, value
+
+
+def check_results_page(response, data):
+    if response is None:
+        return
+    assert response.status_code == 200
+    assert response.context["search_unavailable"] is False, f"search failed for {data!r}"
+    html = response.content.decode()
+    assert_no_markup_injected(html, data)
+    q = data["q"][-1] if isinstance(data["q"], list) else data["q"]
+    cleaned, _ = clean_query(q)
+    if "<xq-evil" in cleaned:  # the payload reached the page, escaped
+        assert "&lt;xq-evil" in html
+
+
+def check_api(response, data):
+    if response is None:
+        return
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    body = response.json()
+    for hit in body["results"]:
+        assert_only_marks(hit["title_html"])
+        assert_only_marks(hit["snippet_html"])
+    assert 1 <= body["page"] <= 50
+
+
+def check_suggest(response, data):
+    if response is None:
+        return
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    body = response.json()
+    assert "unavailable" not in body, f"suggestions failed for {data!r}"
+    assert all(set(s) == {"title", "url", "section"} for s in body["suggestions"])
+
+
+@hypothesis_settings(HYPOTHESIS, max_examples=EXAMPLES["results"])
+@given(values=params)
+def test_results_page_survives_hostile_queries(client, caplog, seeded, values):
+    data = as_request_data(values)
+    check_results_page(send(client, caplog, "results", "/search/", data), data)
+
+
+@hypothesis_settings(HYPOTHESIS, max_examples=EXAMPLES["api"])
+@given(values=params)
+def test_api_survives_hostile_queries(client, caplog, seeded, values):
+    data = as_request_data(values)
+    check_api(send(client, caplog, "api", "/api/search/", data), data)
+
+
+@hypothesis_settings(HYPOTHESIS, max_examples=EXAMPLES["suggest"])
+@given(q=query_text)
+def test_suggestions_survive_hostile_queries(client, caplog, seeded, q):
+    check_suggest(send(client, caplog, "suggest", "/search/suggest/", {"q": q}), {"q": q})
+
+
+# Raw query strings the test client would never build: invalid UTF-8, broken %-escapes, bare keys.
+raw_value = st.one_of(
+    st.binary(max_size=60).map(lambda raw: "".join(f"%{byte:02X}" for byte in raw)),
+    st.sampled_from(["%", "%%", "%zz", "%e2%82", "%ff%fe", "%C0%AF", "%00", "%2", "+", "%2B%2B", "=", "&", ""]),
+    query_text.map(lambda text: quote(text[:300], safe="=&%")),
+)
+raw_query = st.lists(st.tuples(st.sampled_from(["q", "section", "date", "sort", "page", "q", "", "q[]"]),
+                               raw_value), min_size=1, max_size=5).map(
+    lambda pairs: "&".join(f"{key}={value}" for key, value in pairs))
+
+
+@hypothesis_settings(HYPOTHESIS, max_examples=EXAMPLES["raw"])
+@given(query_string=raw_query)
+def test_raw_query_strings_survive_on_every_endpoint(client, caplog, seeded, query_string):
+    data = {"q": "", "raw": query_string}
+    check_results_page(send(client, caplog, "results", f"/search/?{query_string}", None), data)
+    check_api(send(client, caplog, "api", f"/api/search/?{query_string}", None), data)
+    check_suggest(send(client, caplog, "suggest", f"/search/suggest/?{query_string}", None), data)
+
+
+# Bug (reported): search/query.py limits a query to 200 characters (clean_query) but not to a number of
+# terms. _text_query() puts every term into best_fields and cross_fields clauses over the 6 FIELDS plus
+# a phrase over the 4 PHRASE_FIELDS, so somewhere past ~55 distinct terms the request exceeds
+# OpenSearch's indices.query.bool.max_clause_count (1024): OpenSearch answers 500 "too many nested
+# clauses", _call() turns that into SearchUnavailable, and the reader gets "temporarily unavailable"
+# (the API a 503 with Retry-After) for an ordinary query. CJK text is one term per character, so a
+# pasted Chinese or Japanese paragraph of ~150-200 characters always fails.
+MANY_TERMS = {
+    "chinese-paragraph": (
+        "北京时间今天上午国务院新闻办公室举行发布会介绍前三季度国民经济运行情况国家统计局新闻发言人表示"
+        "面对复杂严峻的国际环境和国内改革发展稳定任务各地区各部门坚持稳中求进工作总基调完整准确全面贯彻新发展理念"
+        "加快构建新发展格局着力推动高质量发展国民经济持续恢复向好生产供给稳步增加市场需求逐步改善就业物价总体稳定"
+        "居民收入继续增长高质量发展扎实推进"),
+    "one-character-repeated": "中" * 200,
+    "country-codes": ("uk us fr de es pt nl lu dk se fi ie ch pl cz sk hu ro bg gr cy mt si hr rs ba mk al tr ua md "
+                      "ru ge am az kz uz tm kg tj af pk bd lk np bt mm th la kh vn sg ph cn jp kr mx br ar cl pe co"),
+}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "search/query.py: no limit on the number of terms; ~55+ distinct terms (or a 200-character CJK query) "
+    "exceed OpenSearch's max_clause_count=1024 → 'search unavailable' (API 503)"))
+@pytest.mark.parametrize("q", list(MANY_TERMS.values()), ids=list(MANY_TERMS))
+def test_queries_with_many_terms_are_answered(client, seeded, q):
+    assert len(q) <= 200 + 30
+    response = client.get("/api/search/", {"q": q})
+    assert response.status_code == 200, response.content
+    assert client.get("/search/", {"q": q}).context["search_unavailable"] is False
+
+
+@pytest.fixture(autouse=True)
+def note_finished(request):
+    failed_before = request.session.testsfailed
+    yield
+    if request.session.testsfailed == failed_before:  # the call phase is reported before teardown
+        FINISHED.add(request.node.originalname)
+
+
+def test_enough_hostile_requests_were_sent():
+    expected = {"test_results_page_survives_hostile_queries", "test_api_survives_hostile_queries",
+                "test_suggestions_survive_hostile_queries", "test_raw_query_strings_survive_on_every_endpoint"}
+    if not expected <= FINISHED:
+        pytest.skip("counts the requests of the whole module; run it with the tests above")
+    total = sum(SENT.values())
+    print(f"\nhostile requests sent: {total} {dict(SENT)}; slowest answers (ms): {dict(SLOWEST)}; "
+          f"hit the known too-many-clauses bug: {dict(KNOWN_BUG)}")
+    assert total >= MINIMUM_REQUESTS
+    assert all(SENT[endpoint] >= EXAMPLES[endpoint] for endpoint in ("results", "api", "suggest"))
