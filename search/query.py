@@ -28,6 +28,10 @@ from .documents import HIGHLIGHT_END, HIGHLIGHT_START
 from .index import alias_name
 
 MAX_QUERY_LENGTH = 200
+# Every word becomes a clause per field (and more for phrases): beyond ~55 words OpenSearch refuses
+# the query (max_clause_count 1024). Readers' queries are a few words; longer ones are cut here.
+MAX_QUERY_WORDS = 32
+FUZZY_MAX_WORDS = 8  # close-spelling expansions multiply clauses; long queries are not typos anyway
 PAGE_SIZE = 10
 MAX_PAGE = 50  # deep pages cost OpenSearch more than anyone reads them
 RECENCY_FLOOR = 0.5
@@ -46,17 +50,29 @@ SORTS = {"relevance": "Relevance", "newest": "Newest"}
 # Characters that are never meaningful in a query: C0/C1 controls (also the highlight markers).
 _UNWANTED = re.compile(r"[\x00-\x1f\x7f-\x9f" + HIGHLIGHT_START + HIGHLIGHT_END + "]")
 _PHRASE = re.compile(r'"([^"]+)"')
+# Roughly how OpenSearch's standard tokenizer counts words: runs of letters and digits, except that
+# each Chinese/Japanese character is a word of its own.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
 
 
 class SearchUnavailable(Exception):
     """OpenSearch could not answer (down, too slow, or the index is missing)."""
 
 
+def word_count(text):
+    return sum(1 for _ in _WORD.finditer(text))
+
+
 def clean_query(text):
     """The query as searched: control characters removed, whitespace collapsed, at most
-    MAX_QUERY_LENGTH characters. Returns (query, was_shortened)."""
+    MAX_QUERY_LENGTH characters and MAX_QUERY_WORDS words. Returns (query, was_shortened)."""
     text = " ".join(_UNWANTED.sub(" ", text or "").split())
-    return text[:MAX_QUERY_LENGTH].strip(), len(text) > MAX_QUERY_LENGTH
+    query = text[:MAX_QUERY_LENGTH]
+    words = list(_WORD.finditer(query))
+    if len(words) > MAX_QUERY_WORDS:
+        query = query[:words[MAX_QUERY_WORDS - 1].end()]
+    return query.strip(), query != text
 
 
 def _int(value, default, low, high):
@@ -267,7 +283,8 @@ def search(params, size=PAGE_SIZE, timeout=None):
     client = get_client()
     extra = {"request_timeout": timeout} if timeout else {}
     response = _call(client.search, index=alias_name(), body=search_body(params, size), **extra)
-    if response["hits"]["total"]["value"] == 0 and not params.section and not params.date:
+    if (response["hits"]["total"]["value"] == 0 and not params.section and not params.date
+            and word_count(params.q) <= FUZZY_MAX_WORDS):
         # Nothing matched every word exactly: try close spellings before giving up.
         fuzzy = _call(client.search, index=alias_name(), body=search_body(params, size, fuzzy=True), **extra)
         if fuzzy["hits"]["total"]["value"]:
@@ -280,10 +297,20 @@ def search(params, size=PAGE_SIZE, timeout=None):
     results.dates = [{"key": key, "label": label, "count": counts[key]["doc_count"], "selected": key == params.date}
                      for key, label, _ in DATE_RANGES]
     options = ((response.get("suggest") or {}).get("did_you_mean") or [{}])[0].get("options", [])
-    if options and options[0]["text"].lower() != params.q.lower().replace('"', " ").strip():
+    if options and options[0]["text"].lower() != params.q.lower().replace('"', " ").strip() \
+            and _finds_anything(client, options[0]["text"], extra):
         results.did_you_mean = options[0]["text"]
     results.took_ms = (time.monotonic() - started) * 1000
     return results
+
+
+def _finds_anything(client, text, extra):
+    """Whether a "Did you mean" suggestion finds visible articles. The phrase suggester reads the
+    index's term dictionary, which keeps words of deleted and expired documents until segments
+    merge; without this check a typo could be "corrected" to a word of an unpublished article.
+    (The suggester's own collate option needs the lang-mustache module.)"""
+    body = {"query": {"bool": {"must": [_text_query(text)], "filter": [_visible()]}}}
+    return _call(client.count, index=alias_name(), body=body, **extra)["count"] > 0
 
 
 _section_titles = {"at": 0.0, "titles": {}}
