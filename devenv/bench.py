@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -342,6 +343,13 @@ def _progress(done, seconds):
     print(f"    {done} requests, {done / seconds:.0f}/s", flush=True)
 
 
+def _filters_label(path):
+    """ " (section=…, sort=…)" for a search path with filters, "" without."""
+    params = urllib.parse.parse_qs(path.split("?", 1)[1])
+    extra = [f"{key}={values[0]}" for key, values in params.items() if key != "q"]
+    return f" ({', '.join(extra)})" if extra else ""
+
+
 def ms(seconds):
     return None if seconds is None else seconds * 1000
 
@@ -568,20 +576,30 @@ class Bench:
                 result = sequential(HOST, port, paths[name], rounds=3, warmup=1,
                                     failure_marker=FAILURE_MARKERS[name])
                 r[f"{name}_seq"] = summary(result["latencies"]) | {"errors": result["errors"]}
+                r[f"{name}_by_query"] = {urllib.parse.parse_qs(path.split("?", 1)[1]).get("q", [""])[0]
+                                         + _filters_label(path): ms(statistics.median(values))
+                                         for path, values in result["by_path"].items()}
                 bad = {p: s for p, s in result["statuses"].items() if s != 200}
                 if bad:
                     self.note(f"{name}: non-200 answers {dict(list(bad.items())[:3])}")
             self.check_quiet(phase, "sequential latency", meter.stop(), time.perf_counter() - started)
 
-        with step("Raw OpenSearch latency of the same request bodies (opensearch-py, 3 rounds)"):
+        with step("Raw OpenSearch latency of the same requests (search.query's bodies, opensearch-py, 3 rounds)"):
             raw = django_helper(env, "raw", {"search": queries, "suggest": SUGGEST_PREFIXES, "rounds": 3})
             if raw is None:
                 self.note("raw OpenSearch timing unavailable (search.query.search_body / suggest_body missing?)")
             else:
-                for kind in ("search", "suggest"):
+                for kind, items in (("search", queries), ("suggest", SUGGEST_PREFIXES)):
+                    trips, requests = raw[kind]["round_trips"], raw[kind]["requests"]
+                    r[f"raw_{kind}_by_query"] = {
+                        (urllib.parse.parse_qs(item).get("q", [""])[0] + _filters_label("?" + item)
+                         if kind == "search" else item):
+                        (ms(statistics.median(trips[i::len(items)])), requests[i])
+                        for i, item in enumerate(items)}
                     r[f"raw_{kind}"] = summary(raw[kind]["round_trips"]) | {
                         "took_p50": percentile(raw[kind]["took_ms"], 50),
-                        "took_p95": percentile(raw[kind]["took_ms"], 95)}
+                        "took_p95": percentile(raw[kind]["took_ms"], 95),
+                        "requests": sum(raw[kind]["requests"]) / max(1, len(raw[kind]["requests"]))}
 
         for name in ("search", "suggest"):
             if not available[name]:

@@ -53,10 +53,11 @@ def _ok(status, body, failure_marker):
 def sequential(host, port, paths, rounds=1, warmup=1, failure_marker=None):
     """Request every path in turn, `warmup` untimed rounds then `rounds` timed ones.
 
-    Returns {"latencies": [seconds], "errors": n, "statuses": {path: last status}}.
+    Returns {"latencies": [seconds], "errors": n, "statuses": {path: last status},
+    "by_path": {path: [seconds]}}.
     """
     client = Client(host, port)
-    statuses, latencies, errors = {}, [], 0
+    statuses, latencies, errors, by_path = {}, [], 0, {}
     try:
         for _ in range(warmup):
             for path in paths:
@@ -67,11 +68,12 @@ def sequential(host, port, paths, rounds=1, warmup=1, failure_marker=None):
                 statuses[path] = status
                 if _ok(status, body, failure_marker):
                     latencies.append(seconds)
+                    by_path.setdefault(path, []).append(seconds)
                 else:
                     errors += 1
     finally:
         client.close()
-    return {"latencies": latencies, "errors": errors, "statuses": statuses}
+    return {"latencies": latencies, "errors": errors, "statuses": statuses, "by_path": by_path}
 
 
 def load(host, port, paths, concurrency=8, duration=15.0, progress=None, failure_marker=None):
