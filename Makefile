@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run         start Newsroom with demo content and search at http://127.0.0.1:8000"
 	@echo "make test        run ruff, Django's checks and the whole test suite (ARGS=... for pytest)"
-	@echo "make bench       search latency and throughput on the demo corpus and 100,000 articles (~10 min)"
+	@echo "make bench       search latency and throughput, demo corpus and 100,000 articles (~5 min cached)"
 	@echo "make opensearch  run only the local OpenSearch node (foreground)"
 	@echo "make lint        ruff only"
 	@echo "make clean       remove var/ (database, media, search data) and the built node"
