@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("trending.urls")),
     path("", include("feeds.urls")),
     path("", include("news.urls")),
+    path("", include("sharing.urls")),
 ]
 
 if settings.DEBUG:

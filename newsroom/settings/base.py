@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "feeds",
     "newsletter",
     "trending",
+    "sharing",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
     "wagtail.contrib.search_promotions",
