@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable, Page
 
+from news.previews import PreviewModesMixin
+
 WHATS_HOT_SIZE = 8
 EDITORS_PICKS_SIZE = 4
 LATEST_SIZE = 6
@@ -48,7 +50,7 @@ def _curated(items, limit, fallback):
     return chosen
 
 
-class HomePage(Page):
+class HomePage(PreviewModesMixin, Page):
     """The front page of a site: one per site, at the top of the page tree."""
 
     max_count_per_parent = 1

@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import ArticleBodyBlock
+from .previews import PreviewModesMixin
 
 WORDS_PER_MINUTE = 230  # adult silent reading speed for news prose
 ARTICLES_PER_PAGE = 20
@@ -115,7 +116,7 @@ class Author(index.Indexed, models.Model):
         return live_articles().filter(article_authors__author=self).order_by(NEWEST_FIRST).distinct()
 
 
-class SectionPage(RoutablePageMixin, Page):
+class SectionPage(PreviewModesMixin, RoutablePageMixin, Page):
     """A section of the paper (World, Sports, ...). Sections nest: World > Europe.
     Its RSS feed is at <section url>feed/."""
 
@@ -166,7 +167,7 @@ class ArticleAuthor(Orderable):
         return self.author.name
 
 
-class ArticlePage(Page):
+class ArticlePage(PreviewModesMixin, Page):
     standfirst = models.TextField(max_length=400, blank=True,
                                   help_text="The one- or two-sentence summary under the headline.")
     lead_image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
