@@ -44,9 +44,12 @@ def test_editor_previews_switches_modes_and_shares_a_draft(demo_site, page_facto
         page.click(f"input[name=preview-size][value={size}] + *, label:has(input[name=preview-size][value={size}])")
         expect(page.locator(f"input[name=preview-size][value={size}]")).to_be_checked()
     modes = page.locator("select[name=preview_mode] option")
-    for value in [modes.nth(i).get_attribute("value") for i in range(modes.count())]:
+    assert [modes.nth(i).get_attribute("value") for i in range(modes.count())] == ["", "search", "social"]
+    for value, label in [("search", "Search result"), ("social", "Social card"), ("", "As readers see it")]:
         page.select_option("select[name=preview_mode]", value)
         expect(page.locator("select[name=preview_mode]")).to_have_value(value)
+        # The panel reloads the preview in the chosen mode; its bar names the mode.
+        expect(iframe.locator(".preview-bar")).to_contain_text(f"Preview — {label}", timeout=15000)
 
     # Share draft, from the action menu's drop-up.
     page.locator("footer [data-w-dropdown-target='toggle']").last.click()
