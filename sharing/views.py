@@ -4,20 +4,16 @@ exists behind them; expired or revoked links a 410 that says so."""
 
 from django.shortcuts import render
 
-from .models import DraftLink
+from news.previews import draft_response_headers
 
-PRIVATE_HEADERS = {
-    "Cache-Control": "no-store, no-cache, max-age=0, private",
-    "X-Robots-Tag": "noindex, nofollow",
-    # The token is in the URL: never send it to another site in a Referer header.
-    "Referrer-Policy": "no-referrer",
-}
+from .models import DraftLink
 
 
 def _private(response):
-    for header, value in PRIVATE_HEADERS.items():
-        response[header] = value
-    return response
+    """Never cached or indexed, like every draft shown (news.previews), and the token in the URL
+    is never sent to another site in a Referer header."""
+    response["Referrer-Policy"] = "no-referrer"
+    return draft_response_headers(response)
 
 
 def draft(request, token):
