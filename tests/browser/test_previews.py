@@ -5,7 +5,7 @@ context without a login."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, assert_no_axe_violations
 
 PASSWORD = "correct horse battery staple"
 
@@ -65,3 +65,4 @@ def test_editor_previews_switches_modes_and_shares_a_draft(demo_site, page_facto
     expect(reader.get_by_text("Draft preview — not published")).to_be_visible()
     expect(reader.locator("h1").first).to_contain_text("Harbour accord draft for legal review")
     assert "no-store" in response.headers["cache-control"]
+    assert_no_axe_violations(reader)  # the banner included
