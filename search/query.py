@@ -51,9 +51,10 @@ SORTS = {"relevance": "Relevance", "newest": "Newest"}
 _UNWANTED = re.compile(r"[\x00-\x1f\x7f-\x9f" + HIGHLIGHT_START + HIGHLIGHT_END + "]")
 _PHRASE = re.compile(r'"([^"]+)"')
 # Roughly how OpenSearch's standard tokenizer counts words: runs of letters and digits, except that
-# each Chinese/Japanese character is a word of its own.
+# each Chinese/Japanese character is a word of its own, and so is each emoji or other symbol (counted
+# generously: any character that is not a letter, digit, space or ASCII punctuation).
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
+_WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+|[^\\w\\s!-/:-@\\[-`{{-~]")
 
 
 class SearchUnavailable(Exception):

@@ -226,6 +226,8 @@ MANY_TERMS = {
         "加快构建新发展格局着力推动高质量发展国民经济持续恢复向好生产供给稳步增加市场需求逐步改善就业物价总体稳定"
         "居民收入继续增长高质量发展扎实推进"),
     "one-character-repeated": "中" * 200,
+    # Found by hypothesis in CI: the standard tokenizer makes each emoji a word of its own.
+    "emoji-run": "<xq-evil>" + "🆭" * 200,
     "country-codes": ("uk us fr de es pt nl lu dk se fi ie ch pl cz sk hu ro bg gr cy mt si hr rs ba mk al tr ua md "
                       "ru ge am az kz uz tm kg tj af pk bd lk np bt mm th la kh vn sg ph cn jp kr mx br ar cl pe co"),
 }
