@@ -6,9 +6,9 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django_tasks import task_backends
+from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 from opensearchpy.exceptions import OpenSearchException
 
 from search.client import get_client
@@ -50,15 +50,22 @@ def check_opensearch():
 
 
 def search_queue():
-    """Index lag, for operators: tasks waiting on the durable queue and how long the oldest runnable
-    one has waited. Informational: a backlog does not make this app server unhealthy."""
+    """Index lag, for operators: tasks not yet done on the durable queue and how long the oldest has
+    waited. Informational: a backlog does not make this app server unhealthy.
+
+    A task deferred to retry later (OpenSearch down) is still backlog: django-tasks-db's ready()
+    leaves it out until its time comes, which would show an empty queue for most of an outage."""
     if not isinstance(task_backends["default"], DatabaseBackend):
         return {"backend": "immediate"}
     try:
-        waiting = DBTaskResult.objects.ready()
+        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+        now = timezone.now()
         oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
         return {"backend": "database", "waiting": waiting.count(),
-                "oldest_waiting_seconds": round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0}
+                # run_after holds the maximum date for "no delay"; anything else in the future is a retry.
+                "retrying": waiting.filter(run_after__gt=now).exclude(run_after=get_date_max()).count(),
+                "running": DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count(),
+                "oldest_waiting_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0}
     except DatabaseError as exc:
         return {"backend": "database", "error": str(exc)[:200]}
 
