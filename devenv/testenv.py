@@ -1,7 +1,7 @@
 """`make test`: start what the suite needs, run the checks and pytest, stop it all.
 
-PostgreSQL is started unless DATABASE_URL is set; an OpenSearch node is started unless
-OPENSEARCH_URL is set. Extra arguments go to pytest (make test ARGS="-k healthz").
+PostgreSQL is started unless DATABASE_URL is set, Redis unless REDIS_URL is set, and an OpenSearch
+node unless OPENSEARCH_URL is set. Extra arguments go to pytest (make test ARGS="-k healthz").
 """
 
 import os
@@ -16,6 +16,7 @@ from pathlib import Path
 from .console import say
 from .opensearch import VAR_DIR, Node, free_port
 from .postgres import TemporaryPostgres
+from .redis import TemporaryRedis
 
 
 def run(label, command, env):
@@ -38,13 +39,17 @@ def main(pytest_args):
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="newsroom.settings.test", PYTHONUNBUFFERED="1")
     python = sys.executable
     started_at = time.monotonic()
-    postgres = node = None
+    postgres = redis = node = None
     codes = [1]
     (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
     try:
         if not env.get("DATABASE_URL"):
             postgres = TemporaryPostgres().start()
             env["DATABASE_URL"] = postgres.url
+        if not env.get("REDIS_URL"):
+            say("Starting a throwaway Redis")
+            redis = TemporaryRedis().start()
+            env["REDIS_URL"] = redis.url
         if not env.get("OPENSEARCH_URL"):
             # A fresh directory per run: every run starts from empty indexes, and two runs (two
             # checkouts, or a developer and a helper) never share a node.
@@ -65,6 +70,8 @@ def main(pytest_args):
             say(f"Stopping the test OpenSearch node (RSS {node.rss_bytes() / 2**20:.0f} MiB)")
             node.stop()
             shutil.rmtree(node.data_dir, ignore_errors=True)
+        if redis is not None:
+            redis.stop()
         if postgres is not None:
             say("Stopping the test PostgreSQL")
             postgres.stop()

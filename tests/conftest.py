@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from wagtail.search.backends import get_search_backend
 
@@ -24,6 +25,20 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     # Browser tests commit demo data for their live server; they run after every other test.
     items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Every test starts with empty caches (pages, renditions): a page cached by an earlier test
+    would show that test's content. (On Redis this empties the test server's database.)"""
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """For tests that measure how a page is rendered (query counts): no answers from the page cache."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture
@@ -78,3 +93,4 @@ def throwaway_node():
     yield node
     node.stop()
     shutil.rmtree(data_dir, ignore_errors=True)
+

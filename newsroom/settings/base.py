@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "newsletter",
     "trending",
     "sharing",
+    "pagecache",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.contrib.search_promotions",
     "wagtail.contrib.routable_page",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves compressed, hashed static files from gunicorn without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' pages from the cache, before sessions and authentication cost anything.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -173,6 +177,66 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Caches: Redis when REDIS_URL is set (production: one Redis shared by every app server, so a purge
+# reaches them all); otherwise files under var/cache, which the web server, the task worker and the
+# scheduler on one machine share (a per-process memory cache would miss the others' purges).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "newsroom")
+
+
+def cache_backend(name, redis_url=None, directory=None, ignore_errors=True):
+    """django-redis rather than Django's own Redis backend: it can treat an unreachable Redis as a
+    miss (IGNORE_EXCEPTIONS) — Wagtail reads the cache on every page (site root paths, renditions),
+    so a Redis outage would otherwise take the whole site down with it."""
+    redis_url = REDIS_URL if redis_url is None else redis_url
+    if redis_url:
+        return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url,
+                "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{name}", "TIMEOUT": None,
+                "OPTIONS": {"IGNORE_EXCEPTIONS": ignore_errors, "LOG_IGNORED_EXCEPTIONS": True,
+                            # A hung Redis costs a reader a fraction of a second, not a worker.
+                            "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25}}
+    return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str((directory or VAR_DIR / "cache") / name), "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 20_000}}
+
+
+def all_caches(**kwargs):
+    # "renditions" is Wagtail's: it keeps image rendition lookups out of the database. "pages" sees
+    # Redis errors (the page cache handles them, and must know when a purge did not happen).
+    return {"default": cache_backend("default", **kwargs), "renditions": cache_backend("renditions", **kwargs),
+            "pages": cache_backend("pages", ignore_errors=False, **kwargs)}
+
+
+CACHES = all_caches()
+
+# The page cache (pagecache/): anonymous readers' pages, purged on publish, unpublish, move and
+# every other change readers would notice. PAGE_CACHE_SECONDS=0 turns it off.
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_EXCLUDE = ["/admin/", "/django-admin/", "/draft/", "/api/", "/healthz", "/newsletter/", "/documents/",
+                      "/search/suggest/"]
+# Cache-Control on cached pages: browsers keep them briefly, a CDN longer (purged by Wagtail's
+# frontend cache when configured, below), and may serve a stale copy while it refetches or while
+# the site is down.
+CACHE_CONTROL_MAX_AGE = int(os.environ.get("CACHE_CONTROL_MAX_AGE", "60"))
+CACHE_CONTROL_S_MAXAGE = int(os.environ.get("CACHE_CONTROL_S_MAXAGE", "120"))
+CACHE_CONTROL_STALE_WHILE_REVALIDATE = int(os.environ.get("CACHE_CONTROL_STALE_WHILE_REVALIDATE", "60"))
+CACHE_CONTROL_STALE_IF_ERROR = int(os.environ.get("CACHE_CONTROL_STALE_IF_ERROR", "86400"))
+
+# A CDN or reverse proxy in front (Wagtail's frontend cache): purged with the same URLs as the
+# page cache, through the task queue. Any of these turns it on.
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):  # Varnish, nginx, Fastly-style PURGE requests
+    WAGTAILFRONTENDCACHE["http"] = {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+                                    "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"]}
+if os.environ.get("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+                                          "ZONEID": os.environ["CLOUDFLARE_ZONE_ID"],
+                                          "BEARER_TOKEN": os.environ.get("CLOUDFLARE_BEARER_TOKEN", "")}
+if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+                                          "DISTRIBUTION_ID": os.environ["CLOUDFRONT_DISTRIBUTION_ID"]}
 
 # Search: Wagtail's OpenSearch 2 backend (modelsearch underneath). Each environment gets its own
 # index prefix so the test suite can never touch the development or production indexes.

@@ -4,7 +4,7 @@ which devenv.testenv sets to the services it starts."""
 import os
 
 from .base import *  # noqa: F403
-from .base import TASK_BACKENDS, opensearch_backend
+from .base import TASK_BACKENDS, VAR_DIR, all_caches, opensearch_backend
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -24,3 +24,7 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "i
 # The suite shares a small machine with a cold OpenSearch node (a first aggregation can take a
 # second); readers' 0.8 s limit is asserted where it matters, in tests/test_search_resilience.py.
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "5"))
+# The suite runs on the Redis that devenv.testenv starts (REDIS_URL), under its own key prefix;
+# without one, on files of its own. tests/conftest.py empties the caches before every test.
+CACHE_KEY_PREFIX = "newsroom_test"
+CACHES = all_caches(directory=VAR_DIR / "cache-test")

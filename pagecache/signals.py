@@ -1,0 +1,86 @@
+"""Content changes → purges (purge.py says what each one drops)."""
+
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from taggit.models import Tag
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from home.models import NavigationItem, SiteSettings
+from news.models import ArticlePage, Author
+
+from .purge import article_paths, full_urls, purge, relative_url, shown_on_every_page
+
+
+def _cdn_urls(page):
+    page = page.specific
+    if isinstance(page, ArticlePage):
+        return full_urls(page, article_paths(page))
+    own = relative_url(page)
+    return full_urls(page, {"/", own} if own else {"/"})
+
+
+@receiver(page_published)
+def page_published_(sender, instance, **kwargs):
+    page = instance.specific
+    if isinstance(page, ArticlePage):
+        paths = article_paths(page)
+        # A new article usually joins the ticker (topped up with the latest); a correction of an
+        # older one touches only its own listings.
+        purge(None if shown_on_every_page(page) else paths, full_urls(page, paths))
+    else:
+        # Sections and the home page are in every page's navigation; the home page holds the curation.
+        purge(None, _cdn_urls(page))
+
+
+@receiver(page_unpublished)
+def page_unpublished_(sender, instance, **kwargs):
+    purge(None, _cdn_urls(instance))
+
+
+@receiver(post_page_move)
+def page_moved(sender, instance, url_path_before, url_path_after, **kwargs):
+    site = instance.get_site()
+    urls = _cdn_urls(instance)
+    if site is not None and url_path_before.startswith(site.root_page.url_path):
+        urls.append(site.root_url + "/" + url_path_before[len(site.root_page.url_path):])
+    purge(None, urls)
+
+
+@receiver(pre_delete)
+def page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page) and instance.live:
+        purge(None, _cdn_urls(instance))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def view_restriction_changed(sender, instance, **kwargs):
+    purge(None)
+
+
+# Bylines, tags and the navigation appear on cards and headers everywhere.
+@receiver(post_save, sender=Author)
+@receiver(post_delete, sender=Author)
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+@receiver(post_save, sender=NavigationItem)
+@receiver(post_delete, sender=NavigationItem)
+def site_wide_change(sender, instance, **kwargs):
+    purge(None)
+
+
+@receiver(post_save, sender=SiteSettings)
+def site_settings_saved(sender, instance, created, **kwargs):
+    # for_site() creates the row with its defaults on the first page view: nothing readers saw changes.
+    if not created:
+        purge(None)
+
+
+@receiver(post_save, sender=get_image_model())
+@receiver(post_delete, sender=get_image_model())
+def image_changed(sender, instance, created=False, **kwargs):
+    # A new upload is on no page yet; an edited or deleted one may be anywhere, with new renditions.
+    if not created:
+        purge(None)

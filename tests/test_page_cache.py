@@ -1,0 +1,313 @@
+"""The full-page cache for anonymous readers (pagecache/): what it keeps, what it never keeps, and
+that every change readers would notice reaches them at once, on the Redis the suite runs on."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from devenv.redis import TemporaryRedis
+from home.models import HomePageHotItem
+from news.models import ArticlePage
+from newsroom.settings.base import all_caches
+from pagecache import store
+from sharing.models import DraftLink
+from tests.conftest import make_section
+
+pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
+
+
+def get(client, url, **params):
+    response = client.get(url, params)
+    return response, response.content.decode()
+
+
+def test_an_anonymous_page_is_served_from_the_cache_without_touching_the_database(client, make_article):
+    make_article("Harbour reopens")
+    first, html = get(client, "/")
+    assert first.status_code == 200 and first["X-Cache"] == "MISS" and "Harbour reopens" in html
+    with CaptureQueriesContext(connection) as queries:
+        second, cached_html = get(client, "/")
+    assert second["X-Cache"] == "HIT" and cached_html == html
+    assert len(queries) == 0
+    # For browsers and a CDN in front: public, short in the browser, longer at the edge.
+    for response in (first, second):
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"public", "max-age=60", "s-maxage=120", "stale-while-revalidate=60",
+                "stale-if-error=86400"} <= directives
+        assert not response.cookies, "a cached page must set no cookie (no CSRF token, no session)"
+
+
+def test_tracking_parameters_share_the_cached_page_and_other_parameters_do_not(client, section, make_article):
+    for n in range(25):
+        make_article(f"Story {n}")
+    get(client, section.url)
+    shared, _ = get(client, section.url, utm_source="newsletter", fbclid="abc")
+    assert shared["X-Cache"] == "HIT"
+    page_two, html = get(client, section.url, page=2)
+    assert page_two["X-Cache"] == "MISS" and "Story 0" in html  # oldest, on the second page
+
+
+def test_head_requests_are_answered_from_the_cache(client, make_article):
+    make_article("Harbour reopens")
+    get(client, "/")
+    assert client.head("/")["X-Cache"] == "HIT"
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def test_logged_in_editors_are_never_served_or_stored(client, editor, make_article):
+    article = make_article("Harbour reopens")
+    anonymous = Client()
+    get(anonymous, article.url)
+    client.force_login(editor)
+    for _ in range(2):
+        response, html = get(client, article.url)
+        assert "X-Cache" not in response and "private" in response["Cache-Control"]
+        assert "wagtail-userbar" in html
+    # …and what the editor saw never reaches readers.
+    response, html = get(anonymous, article.url)
+    assert response["X-Cache"] == "HIT" and "wagtail-userbar" not in html
+
+
+def test_search_with_a_query_previews_and_draft_links_are_never_cached(client, editor, make_article):
+    make_article("Harbour reopens")
+    for _ in range(2):
+        response, _ = get(client, "/search/", q="harbour")
+        assert response.get("X-Cache") == "BYPASS" and "no-store" in response["Cache-Control"]
+    draft = make_article("Embargoed budget leak", publish=False)
+    link, token = DraftLink.create_for(draft, editor)
+    for _ in range(2):
+        response, html = get(client, f"/draft/{token}/")
+        assert response.status_code == 200 and "Embargoed budget leak" in html
+        assert "X-Cache" not in response and "no-store" in response["Cache-Control"]
+    assert get(client, "/")[0]["X-Cache"] == "MISS"  # the site itself is cacheable
+
+
+def test_a_page_carrying_a_csrf_token_is_not_cached(client, make_article):
+    # A password-protected page shows a form with a CSRF token, which belongs to one reader.
+    article = make_article("Members briefing")
+    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    client.cookies["csrftoken"] = "a" * 32  # the reader already has a token cookie: no Set-Cookie
+    for _ in range(2):
+        response, html = get(client, article.url)
+        assert "csrfmiddlewaretoken" in html and response["X-Cache"] == "BYPASS"
+
+
+# -- Every change readers would notice is purged ------------------------------------------------
+
+@pytest.fixture
+def newsroom(home, section, author, make_article):
+    """A live story with a tag and an author, a second one beside it, and a section elsewhere."""
+    sports = make_section(home, "Sports")
+    story = make_article("Secret of the harbour", tags=["harbour"], standfirst="Divers found the old chart.")
+    neighbour = make_article("Harbour pilots strike", tags=["harbour"])
+    match = make_article("Cup final tonight", parent=sports)
+    HomePageHotItem.objects.create(page=home, article_id=story.pk, sort_order=0)
+    return {"story": story, "neighbour": neighbour, "match": match, "sports": sports}
+
+
+def surfaces(newsroom, section, author):
+    return {"home": "/", "section": section.url, "section feed": f"{section.url}feed/",
+            "author": author.get_absolute_url(), "tag": "/tags/harbour/", "feed": "/feed/",
+            "sitemap": "/sitemap.xml", "news sitemap": "/news-sitemap.xml",
+            "neighbour (ticker, related)": newsroom["neighbour"].url, "other section": newsroom["sports"].url}
+
+
+def prime(client, urls):
+    for url in urls:
+        get(client, url)
+        response, _ = get(client, url)
+        assert response["X-Cache"] == "HIT", url
+
+
+def _unpublish(story, **_):
+    story.unpublish()
+
+
+def _expire_through_the_scheduler(story, **_):
+    story.unpublish(set_expired=True)
+
+
+def _private_by_password(story, **_):
+    PageViewRestriction.objects.create(page=story, restriction_type=PageViewRestriction.PASSWORD, password="x")
+
+
+def _private_by_login(story, **_):
+    PageViewRestriction.objects.create(page=story, restriction_type=PageViewRestriction.LOGIN)
+
+
+def _section_made_private(story, section, **_):
+    PageViewRestriction.objects.create(page=section, restriction_type=PageViewRestriction.LOGIN)
+
+
+def _moved_into_a_private_section(story, home, **_):
+    hidden = make_section(home, "Members")
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    story.move(hidden, pos="last-child")
+
+
+def _deleted(story, **_):
+    story.delete()
+
+
+def _new_draft_of_a_live_story(story, **_):
+    story.title = "Secret pending headline"
+    story.save_revision()
+
+
+CHANGES = {"unpublished": _unpublish, "expired": _expire_through_the_scheduler,
+           "private by password": _private_by_password, "private by login": _private_by_login,
+           "section made private": _section_made_private, "moved into a private section": _moved_into_a_private_section,
+           "deleted": _deleted, "new draft": _new_draft_of_a_live_story}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_story_taken_from_readers_leaves_every_cached_page_at_once(client, home, section, author, newsroom,
+                                                                    change):
+    story = newsroom["story"]
+    urls = surfaces(newsroom, section, author)
+    story_url = story.url
+    prime(client, [story_url, *urls.values()])
+    assert "Secret of the harbour" in get(client, "/")[1]  # in the ticker, before
+
+    CHANGES[change](ArticlePage.objects.get(pk=story.pk), home=home, section=section)
+
+    if change == "new draft":  # still live: the live version stays, the draft shows nowhere
+        assert "Secret of the harbour" in get(client, story_url)[1]
+        hidden = ["Secret pending headline"]
+    else:
+        gone = client.get(story_url, follow=True)  # 404, a login page, a password form, or moved
+        assert "Divers found the old chart" not in gone.content.decode(), "the story itself is gone"
+        hidden = ["Secret of the harbour", "secret-of-the-harbour"]  # titles, and URLs in sitemaps
+    leaks = [name for name, url in urls.items() if any(text in get(client, url)[1] for text in hidden)]
+    assert leaks == [], f"{change}: still shown on {leaks}"
+
+
+def test_an_expiry_time_is_kept_even_before_the_scheduler_runs(client, section, author, newsroom):
+    # Published with an expiry 2 s ahead: cached pages must not outlive it (the scheduler would
+    # only unpublish it, and purge, up to 30 s later).
+    story = newsroom["story"]
+    story.expire_at = timezone.now() + timedelta(seconds=2)
+    story.save_revision().publish()
+    urls = surfaces(newsroom, section, author)
+    prime(client, urls.values())
+    time.sleep(2.2)
+    leaks = [name for name, url in urls.items()
+             if any(text in get(client, url)[1] for text in ("Secret of the harbour", "secret-of-the-harbour"))]
+    assert leaks == []
+
+
+def test_publishing_shows_the_new_story_everywhere_it_is_listed(client, home, section, author, newsroom,
+                                                                make_article):
+    urls = surfaces(newsroom, section, author)
+    prime(client, urls.values())
+    make_article("Lighthouse keeper retires", tags=["harbour"])
+    for name, url in urls.items():
+        if name != "other section":
+            assert "lighthouse-keeper-retires" in get(client, url)[1], name  # its URL: cards, feeds, sitemaps
+
+
+def test_a_correction_to_an_older_story_purges_only_the_pages_that_list_it(client, home, section, author,
+                                                                         newsroom, make_article):
+    # Eight newer breaking stories fill the ticker, so the old match report is in no page's header.
+    for n in range(8):
+        make_article(f"Breaking {n}", breaking=True)
+    HomePageHotItem.objects.all().delete()
+    match = ArticlePage.objects.get(pk=newsroom["match"].pk)
+    sports_url, neighbour_url = newsroom["sports"].url, newsroom["neighbour"].url
+    prime(client, [sports_url, neighbour_url, match.url, "/"])
+
+    match.title = "Cup final tonight (corrected kick-off time)"
+    match.save_revision().publish()
+
+    assert "corrected kick-off" in get(client, sports_url)[1]
+    assert "corrected kick-off" in get(client, match.url)[1]
+    assert "corrected kick-off" in get(client, "/")[1]
+    assert get(client, neighbour_url)[0]["X-Cache"] == "HIT", "a page not listing it keeps its cached copy"
+
+
+def test_a_site_settings_or_author_change_purges_every_page(client, section, author, newsroom):
+    urls = surfaces(newsroom, section, author)
+    prime(client, urls.values())
+    author.name = "Amara Okafor-Mensah"
+    author.save()
+    for name, url in urls.items():
+        assert get(client, url)[0]["X-Cache"] == "MISS", name
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_rendered_from_the_old_state_while_the_change_commits_is_dropped(home, section, author,
+                                                                               make_article):
+    # The race the second, after-commit purge is for: another process renders the home page after
+    # the first purge but before the unpublish commits — from the old state, under the new versions.
+    story = make_article("Secret of the harbour")
+    reader = Client()
+    assert "Secret of the harbour" in get(reader, "/")[1]
+
+    def render_elsewhere():
+        try:
+            get(Client(), "/")  # its own database connection: sees only what is committed
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        ArticlePage.objects.get(pk=story.pk).unpublish()
+        other = threading.Thread(target=render_elsewhere)
+        other.start()
+        other.join()
+        # That render stored the old page under the new versions: the race is real…
+        response, html = get(Client(), "/")
+        assert response["X-Cache"] == "HIT" and "Secret of the harbour" in html
+    # …and the purge after commit drops it.
+    response, html = get(reader, "/")
+    assert "Secret of the harbour" not in html and response["X-Cache"] == "MISS"
+
+
+# -- When the cache is down ---------------------------------------------------------------------
+
+def test_with_redis_down_pages_serve_and_publishing_works_and_the_purge_is_retried(client, make_article):
+    redis = TemporaryRedis().start()
+    down_caches = all_caches(redis_url=redis.url)
+    try:
+        with override_settings(CACHES=down_caches,
+                               TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+            story = make_article("Harbour reopens")
+            get(client, "/")
+            assert get(client, "/")[0]["X-Cache"] == "HIT"
+            redis.stop()
+            started = time.monotonic()
+            response, html = get(client, "/")
+            assert response.status_code == 200 and "Harbour reopens" in html and "X-Cache" not in response
+            assert time.monotonic() - started < 2
+            story.unpublish()  # purging fails: publishing must not
+            assert not ArticlePage.objects.get(pk=story.pk).live
+            from django_tasks_db.models import DBTaskResult
+            assert DBTaskResult.objects.filter(task_path="pagecache.tasks.retry_purge", status="READY").exists()
+    finally:
+        redis.stop()
+        for alias in down_caches:
+            caches[alias].close()
+
+
+def test_a_missing_version_token_never_brings_back_an_old_entry(client, make_article):
+    # Redis may evict a version token under memory pressure; the page stored before the purge
+    # must not come back under a default token.
+    make_article("Harbour reopens")
+    get(client, "/")
+    store.purge_paths(["/"])
+    store.cache().delete(store.path_version_key("/"))
+    assert get(client, "/")[0]["X-Cache"] == "MISS"
