@@ -2,7 +2,7 @@
 #   make run    the whole site with demo content and search, at http://127.0.0.1:8000
 #   make test   every check and test, on real PostgreSQL and OpenSearch
 .DEFAULT_GOAL := help
-.PHONY: help run test bench opensearch lint clean
+.PHONY: help run serve test bench opensearch lint clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -11,6 +11,7 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make run         start Newsroom with demo content and search at http://127.0.0.1:8000"
+	@echo "make serve       the same site the production way: gunicorn, DEBUG off, page cache, worker, scheduler"
 	@echo "make test        run ruff, Django's checks and the whole test suite (ARGS=... for pytest)"
 	@echo "make bench       search latency and throughput, demo corpus and 100,000 articles (~5 min cached)"
 	@echo "make opensearch  run only the local OpenSearch node (foreground)"
@@ -29,6 +30,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: $(STAMP)
 	@$(VPY) -m devenv.run
+
+serve: $(STAMP)
+	@$(VPY) -m devenv.serve
 
 # axe-core for the browser tests' accessibility checks (npm; test-only).
 node_modules/.installed: package.json package-lock.json

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+from .appserver import stop_group
 from .console import fail, say, step
 from .opensearch import VAR_DIR, Node, cluster_health
 
@@ -61,63 +62,75 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def main():
+def install_signal_handlers():
     # Ctrl-C, `kill` and a closed terminal all stop everything this command started. (SIGINT is set
     # explicitly: a shell that starts us in the background makes us inherit it as ignored.)
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
+
+
+def prepare_site(env):
+    """Migrations, the admin user, demo content and both search indexes; returns the admin password."""
+    # Setup steps print their own progress; per-page log lines would drown it. update_index
+    # deletes indexes that may not exist yet, which opensearch-py reports as 404 warnings.
+    quiet = dict(env, LOG_LEVEL="WARNING", OPENSEARCH_LOG_LEVEL="ERROR")
+    # Setup runs tasks inline (no worker yet); the search indexes are rebuilt right after anyway.
+    setup = dict(quiet, TASKS_BACKEND="immediate")
+    with step("Applying database migrations"):
+        manage(setup, "migrate", "--noinput", "-v", "0")
+    password = admin_password()
+    manage(quiet, "ensure_admin", ADMIN_USER, f"--password={password}")  # may start with "-"
+    with step("Loading demo content"):
+        manage(setup, "load_demo_content")
+    with step("Building the search indexes (admin: Wagtail's; readers: the public index)"):
+        manage(setup, "update_index")
+        manage(setup, "search_index", "rebuild")
+    return password
+
+
+def print_addresses(env, password, how):
+    print(
+        f"\n    Newsroom:  http://{HOST}:{PORT}/   ({how})\n"
+        f"    Admin:     http://{HOST}:{PORT}/admin/   user {ADMIN_USER!r}, password {password!r}\n"
+        f"    Health:    http://{HOST}:{PORT}/healthz\n"
+        f"    Search:    {env['OPENSEARCH_URL']}\n"
+        "    Scheduled publishing: checked every 30 s by the scheduler process\n"
+        "    Search indexing: the task worker (manage.py db_worker) keeps both indexes in step\n\n"
+        "    Ctrl-C stops everything this command started.\n",
+        flush=True,
+    )
+
+
+def main():
+    install_signal_handlers()
     started_at = time.monotonic()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "newsroom.settings.dev"),
                PYTHONUNBUFFERED="1")
     node = start_opensearch(env)
-    # Setup steps print their own progress; per-page log lines would drown it. update_index
-    # deletes indexes that may not exist yet, which opensearch-py reports as 404 warnings.
-    quiet = dict(env, LOG_LEVEL="WARNING", OPENSEARCH_LOG_LEVEL="ERROR")
-    server = scheduler = worker = None
-    # Setup runs tasks inline (no worker yet); the search indexes are rebuilt right after anyway.
-    setup = dict(quiet, TASKS_BACKEND="immediate")
+    processes = []
     try:
-        with step("Applying database migrations"):
-            manage(setup, "migrate", "--noinput", "-v", "0")
-        password = admin_password()
-        manage(quiet, "ensure_admin", ADMIN_USER, f"--password={password}")  # may start with "-"
-        with step("Loading demo content"):
-            manage(setup, "load_demo_content")
-        with step("Building the search indexes (admin: Wagtail's; readers: the public index)"):
-            manage(setup, "update_index")
-            manage(setup, "search_index", "rebuild")
+        password = prepare_site(env)
         say(f"Ready in {time.monotonic() - started_at:.0f}s")
-        print(
-            f"\n    Newsroom:  http://{HOST}:{PORT}/\n"
-            f"    Admin:     http://{HOST}:{PORT}/admin/   user {ADMIN_USER!r}, password {password!r}\n"
-            f"    Health:    http://{HOST}:{PORT}/healthz\n"
-            f"    Search:    {env['OPENSEARCH_URL']}\n"
-            "    Scheduled publishing: checked every 30 s by the scheduler process\n"
-            "    Search indexing: the task worker (manage.py db_worker) keeps both indexes in step\n\n"
-            "    Ctrl-C stops everything this command started.\n",
-            flush=True,
-        )
+        print_addresses(env, password, "runserver, DEBUG on; `make serve` runs it the production way")
         (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
         # Scheduled publishing and expiry happen in this worker, not in a cron the user must install.
         # Each child gets a process group of its own, so stopping it also stops runserver's autoreload
         # child, whatever signals the terminal or a parent shell sends or ignores.
-        scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"], env=env, start_new_session=True)
+        processes.append(subprocess.Popen([sys.executable, "manage.py", "run_scheduler"], env=env,
+                                          start_new_session=True))
         # The task worker keeps the search indexes in step with publishing (search/tasks.py).
-        worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval",
-                                   os.environ.get("TASKS_POLL_INTERVAL", "0.2")], env=env, start_new_session=True)
+        processes.append(subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval",
+                                           os.environ.get("TASKS_POLL_INTERVAL", "0.2")], env=env,
+                                          start_new_session=True))
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env,
                                   start_new_session=True)
+        processes.insert(0, server)
         server.wait()
     except KeyboardInterrupt:
         print()
     finally:
-        for process in (server, worker, scheduler):
-            if process is not None and process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
+        for process in processes:
+            stop_group(process, timeout=10)
         if node is not None:
             with step("Stopping OpenSearch"):
                 node.stop()

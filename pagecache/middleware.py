@@ -63,6 +63,7 @@ class PageCacheMiddleware:
                 # Possibly an editor's page (userbar, previews): no shared cache may keep it.
                 patch_cache_control(response, private=True)
             return response
+        request.get_host()  # a disallowed Host is Django's 400, not a cache problem
         try:
             key = store.key_for(request)  # before rendering: see store's docstring
             cached = store.get(key)
