@@ -1,6 +1,7 @@
 import io
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,36 @@ def throwaway_node():
     node.stop()
     shutil.rmtree(data_dir, ignore_errors=True)
 
+
+@pytest.fixture(scope="session")
+def migrated_contents(django_db_setup):
+    """What the migrations put in the test database (home page, site, groups), as Django serialized it
+    for serialized_rollback tests; None when no such test was collected. Read here, before Playwright
+    starts, on the connection that setup_databases used."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@contextmanager
+def committed_demo_newsroom(migrated_contents, articles):
+    """The seeded demo newsroom committed to the test database, for servers in other threads or
+    processes (a live server, gunicorn), removed afterwards. Use inside django_db_blocker.unblock()."""
+    from django.db import connections
+    from taggit.models import Tag
+    from wagtail.images import get_image_model
+
+    if not HomePage.objects.exists():
+        # A transactional test with serialized_rollback ran last and its flush emptied the database:
+        # restore what the migrations made, as its next test would.
+        assert migrated_contents, "the database has no home page and nothing to restore it from"
+        connections["default"].creation.deserialize_db_from_string(migrated_contents)
+    call_command("load_demo_content", "--articles", str(articles), stdout=io.StringIO())
+    try:
+        yield
+    finally:
+        for child in HomePage.objects.get().get_children():
+            child.delete()
+        Author.objects.all().delete()
+        Tag.objects.all().delete()
+        get_image_model().objects.all().delete()

@@ -5,13 +5,13 @@ thread and cannot see a test's transaction), so these tests run after every othe
 remove what they loaded when they finish.
 """
 
-import io
 import json
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import committed_demo_newsroom
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "screenshots"
@@ -32,16 +32,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.django_db)
-
-
-@pytest.fixture(scope="session")
-def migrated_contents(django_db_setup):
-    """What the migrations put in the test database (home page, site, groups), as Django serialized it
-    for serialized_rollback tests; None when no such test was collected. Read here, before Playwright
-    starts, on the connection that setup_databases used."""
-    from django.db import connection
-
-    return getattr(connection, "_test_serialized_contents", None)
 
 
 @pytest.fixture(scope="session")
@@ -76,19 +66,8 @@ def demo_site(django_db_setup, django_db_blocker, migrated_contents):
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.db import connections
     from django.test.testcases import LiveServerThread
-    from taggit.models import Tag
-    from wagtail.images import get_image_model
 
-    from home.models import HomePage
-    from news.models import Author
-
-    with django_db_blocker.unblock():
-        if not HomePage.objects.exists():
-            # A transactional test with serialized_rollback ran last (tests/test_scheduler.py) and its
-            # flush emptied the database: restore what the migrations made, as its next test would.
-            assert migrated_contents, "the database has no home page and nothing to restore it from"
-            connections["default"].creation.deserialize_db_from_string(migrated_contents)
-        call_command("load_demo_content", "--articles", "30", stdout=io.StringIO())
+    with django_db_blocker.unblock(), committed_demo_newsroom(migrated_contents, articles=30):
         # StaticFilesHandler serves /static/ from the finders (the source files), as
         # StaticLiveServerTestCase does: nothing is collected into STATIC_ROOT for tests.
         server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
@@ -101,15 +80,10 @@ def demo_site(django_db_setup, django_db_blocker, migrated_contents):
             yield f"http://127.0.0.1:{server.port}"
         finally:
             server.terminate()
-            for child in HomePage.objects.get().get_children():
-                child.delete()
-            Author.objects.all().delete()
-            Tag.objects.all().delete()
-            get_image_model().objects.all().delete()
-            # The queries above ran while Playwright's event loop was running, on a connection of
-            # their own (Django keeps one per async context): close it, or dropping the test database
-            # at the end of the session fails with "being accessed by other users".
-            connections.close_all()
+    # The queries above ran while Playwright's event loop was running, on a connection of their own
+    # (Django keeps one per async context): close it, or dropping the test database at the end of
+    # the session fails with "being accessed by other users".
+    connections.close_all()
 
 
 @pytest.fixture
