@@ -168,6 +168,25 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", AWS_S3_CUSTOM_DOMAIN is None)
+    # Signature version 4: every AWS region accepts it (newer ones accept nothing else) and so do
+    # MinIO and Ceph; left unset, boto3 still signs URLs with the legacy version 2 in us-east-1.
+    AWS_S3_SIGNATURE_VERSION = os.environ.get("AWS_S3_SIGNATURE_VERSION") or "s3v4"
+    # How long a signed media URL works, in seconds (S3 caps version 4 signatures at 7 days). Pages
+    # embed these URLs, so any cached copy of a page (a CDN's s-maxage, a page cache) must expire
+    # well before this, or readers get images that answer 403.
+    AWS_QUERYSTRING_EXPIRE = int(os.environ.get("AWS_QUERYSTRING_EXPIRE") or 3600)
+    if not 0 < AWS_QUERYSTRING_EXPIRE <= 7 * 24 * 3600:
+        raise ImproperlyConfigured("AWS_QUERYSTRING_EXPIRE must be between 1 and 604800 seconds (7 days)")
+    # Stored on every uploaded object and sent with it. Renditions are named after their original,
+    # filter and focal point, and uploads never overwrite a stored file, so an object's bytes never
+    # change under its name: browsers and CDNs may keep it for a year.
+    AWS_S3_OBJECT_PARAMETERS = {
+        "CacheControl": os.environ.get("AWS_S3_CACHE_CONTROL") or "public, max-age=31536000, immutable",
+    }
+    # The document link stays /documents/<id>/<name>/: Wagtail checks collection privacy there,
+    # then redirects to a freshly signed URL, so no signed URL is ever stored in a page's HTML.
+    # ("direct" would skip both; "serve_view" would stream every download through gunicorn.)
+    WAGTAILDOCS_SERVE_METHOD = "redirect"
 else:
     MEDIA_BACKEND = "django.core.files.storage.FileSystemStorage"
 
