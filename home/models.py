@@ -86,9 +86,9 @@ class HomePage(PreviewModesMixin, Page):
 
     def section_blocks(self, per_section=SECTION_BLOCK_SIZE):
         """The newest articles of each top-level section (and its sub-sections), one query each."""
-        from news.models import SectionPage
+        from news.models import SectionPage, public
 
-        sections = SectionPage.objects.child_of(self).live().public()
+        sections = public(SectionPage.objects.child_of(self).live())
         blocks = [{"section": s, "articles": list(s.articles()[:per_section])} for s in sections]
         return [block for block in blocks if block["articles"]]
 
@@ -151,9 +151,9 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
 
     def navigation_sections(self):
         """Live, public top-level sections in the editors' order (or the page tree's order)."""
-        from news.models import SectionPage
+        from news.models import SectionPage, public
 
-        visible = SectionPage.objects.live().public()
+        visible = public(SectionPage.objects.live())
         chosen = [item.section_id for item in self.navigation_items.all()]
         if chosen:
             # One query, and the same visibility rule as the default list below.

@@ -1,5 +1,26 @@
 from django.apps import AppConfig
 
 
+def forget_restrictions(**kwargs):
+    from pagecache.store import forget
+
+    forget("view-restrictions")
+
+
 class NewsConfig(AppConfig):
     name = "news"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page, PageViewRestriction
+        from wagtail.signals import post_page_move
+
+        # This process's copy of the view restrictions (news.models.restricted_paths) is dropped at
+        # the very start of a change that affects them: news is ready before search, so receivers
+        # that run inside the same signal — the search index's, with inline tasks — see the change.
+        # Other processes drop theirs when the whole-site purge that follows changes the version.
+        # (A module-level function: signals hold receivers weakly, and a closure would be collected.)
+        for signal in (post_save, post_delete):
+            signal.connect(forget_restrictions, sender=PageViewRestriction, dispatch_uid="news-restrictions")
+        post_page_move.connect(forget_restrictions, dispatch_uid="news-restrictions-move")
+        post_delete.connect(forget_restrictions, sender=Page, dispatch_uid="news-restrictions-delete")

@@ -56,10 +56,35 @@ def in_reading_time(pages):
     return pages.exclude(expire_at__lte=now).exclude(go_live_at__gt=now)
 
 
-def live_articles():
+def restricted_paths():
+    """(path, depth) of every page with a view restriction. Read on nearly every page, several times:
+    kept until the next whole-site purge, which every view-restriction change, move and delete of a
+    page makes (pagecache.signals), instead of the query Wagtail's public() runs on each use."""
+    from wagtail.models import PageViewRestriction
+
+    from pagecache.store import until_next_purge
+
+    return until_next_purge("view-restrictions", lambda: list(
+        PageViewRestriction.objects.values_list("page__path", "page__depth")))
+
+
+def public(pages):
+    """Wagtail's PageQuerySet.public(): no page at or below a view-restricted page."""
+    private = models.Q()
+    for tree_path, depth in restricted_paths():
+        private |= models.Q(path__startswith=tree_path, depth__gte=depth)
+    return pages.exclude(private) if private else pages
+
+
+def live_articles(exact=False):
     """Articles a reader may see: published, not behind a view restriction (on the article or an
-    ancestor), and in their reading time. Every public listing starts here."""
-    return in_reading_time(ArticlePage.objects.live().public())
+    ancestor), and in their reading time. Every public listing starts here.
+
+    exact=True asks the database for the view restrictions instead of this process's copy: for the
+    search index and its read-time check, where another process's change must be seen at once, not
+    when the purge that follows it arrives."""
+    articles = ArticlePage.objects.live()
+    return in_reading_time(articles.public() if exact else public(articles))
 
 
 class Author(index.Indexed, models.Model):
@@ -146,7 +171,7 @@ class SectionPage(PreviewModesMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["subsections"] = self.get_children().live().public().type(SectionPage).specific()
+        context["subsections"] = public(self.get_children().live()).type(SectionPage).specific()
         context["articles"] = cards(paginate(request, self.articles()))
         return context
 

@@ -18,7 +18,7 @@ def public_articles():
     """Every article that belongs in the public index, with what its document needs prefetched."""
     # The StreamField body is never read here (its plain text is body_plain): not loading and
     # parsing it doubles the rate documents are built at (make bench).
-    return live_articles().defer("body").prefetch_related(
+    return live_articles(exact=True).defer("body").prefetch_related(
         Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author")),
         "tags",
     )

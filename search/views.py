@@ -32,7 +32,7 @@ def _timeout():
 def visible(items, key=lambda hit: hit.id):
     """Only the items readers may see now, in the same order."""
     ids = {key(item) for item in items}
-    allowed = set(live_articles().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    allowed = set(live_articles(exact=True).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     return [item for item in items if key(item) in allowed]
 
 
@@ -44,7 +44,7 @@ def promoted(params):
     promotions = list(SearchPromotion.objects.filter(query__query_string=normalise(params.q)).order_by("sort_order"))
     ids = [p.page_id for p in promotions if p.page_id]
     # Articles must also be within their reading time, like every public listing.
-    articles = set(live_articles().filter(pk__in=ids).values_list("pk", flat=True))
+    articles = set(live_articles(exact=True).filter(pk__in=ids).values_list("pk", flat=True))
     pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=ids).specific()
              if not isinstance(page, ArticlePage) or page.pk in articles}
     shown = []

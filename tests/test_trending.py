@@ -170,18 +170,19 @@ def test_views_older_than_the_window_do_not_count(make_article):
     assert [a.title for a in top_trending(days=1)] == ["Current"]
 
 
-def test_top_trending_takes_the_same_few_queries_for_3_or_20_articles(make_article, django_assert_num_queries):
+def test_top_trending_takes_the_same_few_queries_for_3_or_20_articles(make_article,
+                                                                     django_assert_max_num_queries):
     articles = [make_article(f"Story {n}") for n in range(20)]
     for n, article in enumerate(articles[:3]):
         add_views(article, n + 1)
     with CaptureQueriesContext(connection) as few:
         assert len(top_trending(limit=20)) == 3
-    assert len(few) <= 2  # the view restrictions, then one aggregate query
+    assert len(few) <= 2  # the view restrictions (unless this process has them), then one aggregate query
 
     for n, article in enumerate(articles[3:], start=4):
         add_views(article, n)
         add_views(article, 1, days_ago=3)
-    with django_assert_num_queries(len(few)):
+    with django_assert_max_num_queries(len(few)):
         trending = top_trending(limit=20)
         assert len(trending) == 20
         assert [a.title for a in trending[:2]] == ["Story 19", "Story 18"]
