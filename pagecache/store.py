@@ -78,6 +78,42 @@ def versions(path):
     return [found[key] for key in keys]
 
 
+def site_version():
+    """The site-wide token alone: what fragments valid until the next whole-site purge are keyed by."""
+    token = cache().get(SITE_VERSION_KEY)
+    if token is None:
+        cache().add(SITE_VERSION_KEY, _token(), timeout=None)
+        token = cache().get(SITE_VERSION_KEY)
+    return token
+
+
+_derived = {}  # name -> (site version, value), this process's copies
+
+
+def until_next_purge(name, compute):
+    """compute(), kept in this process until the next whole-site purge (the site version changes).
+
+    For facts that every whole-site purge covers, read on every page (the view restrictions): one
+    cache read instead of a query. The value is keyed by the version read before computing, so a
+    value computed from a state that a purge then changed is never used after it. When the cache
+    cannot be read, compute() runs every time."""
+    try:
+        version = site_version()
+    except Exception:
+        return compute()
+    held = _derived.get(name)
+    if held is not None and held[0] == version:
+        return held[1]
+    value = compute()
+    _derived[name] = (version, value)
+    return value
+
+
+def forget(name):
+    """Drop this process's copy of an until_next_purge() value now, without waiting for the purge."""
+    _derived.pop(name, None)
+
+
 def key_for(request):
     site_version, path_version = versions(request.path)
     return _hashed("pagecache:page", "|".join(
@@ -114,20 +150,26 @@ def purge_all():
     cache().delete(NEXT_EXPIRY_KEY)
 
 
-def seconds_until_next_expiry():
-    """Seconds until the next live page reaches its expiry time (None if none is scheduled).
+def next_expiry_at():
+    """When the next live page reaches its expiry time (a Unix timestamp; 0 if none is scheduled).
 
     A cached page may list an article that expires at 10:00; the scheduler unpublishes it (and so
-    purges) up to 30 s later, while readers must not see it after 10:00 at all. Entries therefore
-    never outlive the next expiry. The answer is cached until the next purge or for a minute."""
+    purges) up to 30 s later, while readers must not see it after 10:00 at all. Cached pages and
+    fragments therefore never outlive the next expiry. The answer is cached until the next purge, or
+    a minute, or that expiry."""
     from django.utils import timezone
     from wagtail.models import Page
 
-    now = time.time()
     cached = cache().get(NEXT_EXPIRY_KEY)
-    if cached is None or 0 < cached <= now:  # unknown, or that expiry has come
+    if cached is None or 0 < cached <= time.time():  # unknown, or that expiry has come
         upcoming = (Page.objects.live().filter(expire_at__gt=timezone.now()).order_by("expire_at")
                     .values_list("expire_at", flat=True).first())
-        cached = upcoming.timestamp() if upcoming else 0.0  # 0: nothing scheduled
+        cached = upcoming.timestamp() if upcoming else 0.0
         cache().set(NEXT_EXPIRY_KEY, cached, timeout=60)
-    return None if not cached else cached - now
+    return cached
+
+
+def seconds_until_next_expiry():
+    """Seconds until next_expiry_at(), or None if no expiry is scheduled."""
+    upcoming = next_expiry_at()
+    return upcoming - time.time() if upcoming else None

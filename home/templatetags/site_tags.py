@@ -2,6 +2,7 @@
 
 from django import template
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.models import Site
 
 from home.models import HomePage, SiteSettings
@@ -46,7 +47,7 @@ def main_navigation(context):
 
 
 def _navigation(context):
-    from news.models import SectionPage
+    from news.models import SectionPage, public
 
     site = _site(context)
     if site is None:
@@ -57,7 +58,7 @@ def _navigation(context):
     direct_children = Q()
     for section in sections:
         direct_children |= Q(path__startswith=section.path, depth=section.depth + 1)
-    children = SectionPage.objects.live().public().filter(direct_children)
+    children = public(SectionPage.objects.live()).filter(direct_children)
     by_parent = {}
     for child in children.order_by("path"):
         by_parent.setdefault(child.path[: -SectionPage.steplen], []).append(child)
@@ -70,3 +71,33 @@ def _navigation(context):
 def whats_hot(context):
     home = site_home(context)
     return home.whats_hot() if home else []
+
+
+@register.simple_tag(takes_context=True)
+def chrome_cache_key(context, part):
+    """The key under which this page's header or footer may be taken from the fragment cache, or ""
+    when it must be rendered (the cache unreachable).
+
+    They are the same on nearly every page and their content — navigation, What's Hot, settings —
+    only changes through edits that purge the whole page cache, or when an article's expiry time
+    comes, so the key carries the site's page-cache version and the next expiry time
+    (pagecache.store): either changing makes every cached header and footer unreachable.
+    The rest of the key is what differs between pages: the site, the day (the header shows the date)
+    and, for the home page and sections, the page (the navigation marks it as current). Previews
+    render them afresh."""
+    from pagecache import store
+
+    request = context.get("request")
+    if request is None or getattr(request, "is_preview", False):
+        return ""
+    try:
+        # After the next scheduled expiry the key changes too: the ticker must drop that article then.
+        version = f"{store.site_version()}|{store.next_expiry_at():.0f}"
+    except Exception:  # the cache is down: render it
+        return ""
+    from news.models import SectionPage
+
+    page = context.get("page")
+    # Only the home page and sections can be the navigation's current item (aria-current).
+    current = page.pk if part == "header" and isinstance(page, HomePage | SectionPage) else ""
+    return f"{version}|{request.get_host()}|{timezone.localdate().isoformat()}|{current}"
