@@ -6,4 +6,4 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the purge receivers)
+        from . import checks, signals  # noqa: F401  (registers the check, connects the purge receivers)

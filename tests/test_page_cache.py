@@ -175,13 +175,21 @@ CHANGES = {"unpublished": _unpublish, "expired": _expire_through_the_scheduler,
            "deleted": _deleted, "new draft": _new_draft_of_a_live_story}
 
 
+@pytest.mark.parametrize("page_cache", ["on", "off"])
 @pytest.mark.parametrize("change", CHANGES)
-def test_a_story_taken_from_readers_leaves_every_cached_page_at_once(client, home, section, author, newsroom,
-                                                                    change):
+def test_a_story_taken_from_readers_leaves_every_cached_page_at_once(client, settings, home, section, author,
+                                                                    newsroom, change, page_cache):
+    # With the page cache off, the header's and footer's fragment cache (ticker, navigation) remains.
+    if page_cache == "off":
+        settings.PAGE_CACHE_SECONDS = 0
     story = newsroom["story"]
     urls = surfaces(newsroom, section, author)
     story_url = story.url
-    prime(client, [story_url, *urls.values()])
+    if page_cache == "on":
+        prime(client, [story_url, *urls.values()])
+    else:
+        for url in [story_url, *urls.values()]:
+            assert "X-Cache" not in get(client, url)[0]
     assert "Secret of the harbour" in get(client, "/")[1]  # in the ticker, before
 
     CHANGES[change](ArticlePage.objects.get(pk=story.pk), home=home, section=section)
@@ -198,14 +206,19 @@ def test_a_story_taken_from_readers_leaves_every_cached_page_at_once(client, hom
 
 
 def test_an_expiry_time_is_kept_even_before_the_scheduler_runs(client, section, author, newsroom):
-    # Published with an expiry 2 s ahead: cached pages must not outlive it (the scheduler would
-    # only unpublish it, and purge, up to 30 s later).
+    # Published with an expiry a few seconds ahead: cached pages and fragments must not outlive it
+    # (the scheduler would only unpublish it, and purge, up to 30 s later).
     story = newsroom["story"]
-    story.expire_at = timezone.now() + timedelta(seconds=2)
+    expires = timezone.now() + timedelta(seconds=4)
+    story.expire_at = expires
     story.save_revision().publish()
     urls = surfaces(newsroom, section, author)
-    prime(client, urls.values())
-    time.sleep(2.2)
+    for url in urls.values():
+        get(client, url)
+    response, html = get(client, "/")
+    assert response["X-Cache"] == "HIT" and "Secret of the harbour" in html, "cached, until the expiry"
+    assert int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0]) <= 4  # the CDN's copy too
+    time.sleep(max(0.0, (expires - timezone.now()).total_seconds()) + 0.2)
     leaks = [name for name, url in urls.items()
              if any(text in get(client, url)[1] for text in ("Secret of the harbour", "secret-of-the-harbour"))]
     assert leaks == []
@@ -238,6 +251,24 @@ def test_a_correction_to_an_older_story_purges_only_the_pages_that_list_it(clien
     assert "corrected kick-off" in get(client, match.url)[1]
     assert "corrected kick-off" in get(client, "/")[1]
     assert get(client, neighbour_url)[0]["X-Cache"] == "HIT", "a page not listing it keeps its cached copy"
+
+
+def test_header_and_footer_come_from_the_fragment_cache_until_the_navigation_changes(client, settings, home,
+                                                                                    newsroom):
+    from home.models import NavigationItem, SiteSettings
+
+    settings.PAGE_CACHE_SECONDS = 0
+    sports = newsroom["sports"]
+    with CaptureQueriesContext(connection) as cold:
+        get(client, "/tags/harbour/")
+    with CaptureQueriesContext(connection) as warm:  # rendered again, with the fragments cached
+        get(client, "/tags/harbour/")
+    assert len(warm) < len(cold), "the header's navigation and ticker were not queried again"
+    site_settings = SiteSettings.for_site(home.get_site())
+    NavigationItem.objects.create(settings=site_settings, section=sports, sort_order=0)  # Sports alone
+    _, html = get(client, "/tags/harbour/")
+    nav = html[html.index('id="main-nav-list"'):html.index("</ul>", html.index('id="main-nav-list"'))]
+    assert "Sports" in nav and "World" not in nav
 
 
 def test_a_site_settings_or_author_change_purges_every_page(client, section, author, newsroom):
@@ -311,3 +342,15 @@ def test_a_missing_version_token_never_brings_back_an_old_entry(client, make_art
     store.purge_paths(["/"])
     store.cache().delete(store.path_version_key("/"))
     assert get(client, "/")[0]["X-Cache"] == "MISS"
+
+
+def test_a_check_warns_when_cached_pages_would_outlive_signed_media_urls(settings):
+    from pagecache.checks import cached_pages_outlive_signed_media_urls
+
+    settings.AWS_STORAGE_BUCKET_NAME, settings.AWS_QUERYSTRING_AUTH = "newsroom-media", True
+    settings.AWS_QUERYSTRING_EXPIRE = 3600
+    assert cached_pages_outlive_signed_media_urls(None) == []  # 600 s pages, 120 + 60 s at the edge
+    settings.PAGE_CACHE_SECONDS = 7200
+    assert [w.id for w in cached_pages_outlive_signed_media_urls(None)] == ["pagecache.W001"]
+    settings.AWS_QUERYSTRING_AUTH = False  # a CDN domain: unsigned URLs never expire
+    assert cached_pages_outlive_signed_media_urls(None) == []
