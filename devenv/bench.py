@@ -28,6 +28,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from . import wrk
+from .appserver import AppServer, children, http_status
 from .bench_load import load, percentile, sequential
 from .console import fail, say, step
 from .opensearch import REPO_DIR, VAR_DIR, Node, cluster_health, free_port
@@ -46,6 +48,8 @@ LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "15"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * CORES + 1)))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+# Cached pages are cheap: more connections keep every worker busy (wrk, not the Python client).
+PAGE_CONNECTIONS = int(os.environ.get("BENCH_PAGE_CONNECTIONS", "16"))
 PUBLISHES = int(os.environ.get("BENCH_PUBLISHES", "10"))
 PHASES = os.environ.get("BENCH_PHASES", "demo,big").split(",")
 WARMUP_SECONDS = float(os.environ.get("BENCH_WARMUP_SECONDS", "10"))
@@ -84,6 +88,9 @@ TARGETS = {
     "search_rps": 150.0,     # req/s, results page, at 100k
     "suggest_p95": 20.0,     # ms
     "reindex_rate": 1000.0,  # articles/s
+    "cached_rps": 700.0,     # req/s, home / section / article from the page cache
+    "uncached_home_rps": 200.0,  # req/s, the home page rendered every time
+    "worker_rss_mib": 150.0,  # MiB, the largest gunicorn worker
 }
 
 
@@ -152,61 +159,6 @@ class BenchPostgres(TemporaryPostgres):
             return None
 
 
-class Site:
-    """gunicorn serving newsroom.wsgi with production settings, and the durable task worker."""
-
-    def __init__(self, env, log_dir):
-        self.env = env
-        self.port = free_port()
-        self.log_dir = log_dir
-        self.server = self.worker = None
-
-    @property
-    def base_url(self):
-        return f"http://{HOST}:{self.port}"
-
-    def start(self):
-        command = [PYTHON, "-m", "gunicorn", "newsroom.wsgi:application", "--bind", f"{HOST}:{self.port}",
-                   "--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--timeout", "60",
-                   "--error-logfile", str(self.log_dir / "gunicorn.log")]
-        if WORKER_CLASS == "gthread":
-            command += ["--threads", str(THREADS)]
-        with step(f"Starting gunicorn ({WORKERS} {WORKER_CLASS} workers) on {self.base_url} and the task worker"):
-            self.server = subprocess.Popen(command, env=self.env, cwd=REPO_DIR, start_new_session=True,
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-            worker_log = open(self.log_dir / "db_worker.log", "ab")
-            # As `make run` runs it; the poll interval bounds publish -> searchable.
-            interval = os.environ.get("TASKS_POLL_INTERVAL", "0.2")
-            self.worker = subprocess.Popen([PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", interval],
-                                           env=self.env, cwd=REPO_DIR, start_new_session=True, stdout=worker_log,
-                                           stderr=subprocess.STDOUT)
-            worker_log.close()
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                if self.server.poll() is not None:
-                    tail = (self.log_dir / "gunicorn.log").read_text(errors="replace")[-3000:]
-                    fail(f"gunicorn exited with code {self.server.returncode}:\n{tail}")
-                if http_status(f"{self.base_url}/healthz") == 200 and len(self.worker_pids()) >= WORKERS:
-                    break
-                time.sleep(0.2)
-            else:
-                fail(f"gunicorn did not answer /healthz within 60 s; see {self.log_dir / 'gunicorn.log'}")
-        return self
-
-    def worker_pids(self):
-        return children(self.server.pid) if self.server else []
-
-    def stop(self):
-        for process in (self.server, self.worker):
-            if process is not None and process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-
-
 # -- /proc helpers: CPU time and memory per component ------------------------------------------
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -216,18 +168,6 @@ def _stat(pid):
     with open(f"/proc/{pid}/stat") as f:
         # The command name may contain spaces: split after its closing parenthesis.
         return f.read().rsplit(")", 1)[1].split()
-
-
-def children(pid):
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if int(_stat(entry)[1]) == pid:
-                    found.append(int(entry))
-            except (OSError, IndexError):
-                pass
-    return found
 
 
 def cpu_seconds(pids):
@@ -255,12 +195,13 @@ class CpuMeter:
     """CPU seconds each component spends between start() and stop()."""
 
     def __init__(self, components):
-        self.components = components  # {name: callable returning pids}; "client" is this process
+        self.components = components  # {name: callable returning pids}; "client" is this process and wrk
 
     def snapshot(self):
         times = {name: cpu_seconds(pids()) for name, pids in self.components.items()}
         own = os.times()
-        times["bench client"] = own.user + own.system
+        # Children that have exited count too: wrk, which the page measurements run to completion.
+        times["bench client"] = own.user + own.system + own.children_user + own.children_system
         return times, system_busy_seconds()
 
     def start(self):
@@ -283,16 +224,6 @@ def system_busy_seconds():
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-def http_status(url, timeout=2):
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except (urllib.error.URLError, OSError):
-        return None
-
 
 def manage(env, *args, quiet=False):
     """Run manage.py, streaming its output (progress) unless quiet; returns the output."""
@@ -514,12 +445,64 @@ class Bench:
                 r["reindex"] = {"count": count, "seconds": seconds, "rate": count / seconds if seconds else None,
                                 "wall": wall}
 
-        self.site = Site(env, BENCH_DIR).start()
+        self.site = self.start_site(env)
         try:
             self.measure(phase, env, r, info)
         finally:
             self.site.stop()
             self.site = None
+        self.measure_pages(phase, env, r, info)
+
+    def start_site(self, env, label=""):
+        env = env | {"GUNICORN_WORKER_CLASS": WORKER_CLASS, "GUNICORN_THREADS": str(THREADS),
+                     "GUNICORN_TIMEOUT": "60", "GUNICORN_ACCESS_LOG": str(BENCH_DIR / "access.log"),
+                     "GUNICORN_ERROR_LOG": str(BENCH_DIR / "gunicorn.log")}
+        site = AppServer(env, port=free_port(), workers=WORKERS, log_dir=BENCH_DIR)
+        with step(f"Starting gunicorn ({WORKERS} {WORKER_CLASS} workers{label}) and the task worker"):
+            return site.start()
+
+    def measure_pages(self, phase, env, r, info):
+        """Home, section and article pages with wrk: from the page cache, then rendered every time
+        (gunicorn restarted with PAGE_CACHE_SECONDS=0)."""
+        kinds = {"home": ["/"], "section": info["section_urls"], "article": info["article_urls"]}
+        pages = r.setdefault("pages", {})
+        for cached in (True, False):
+            mode = "cached" if cached else "uncached"
+            site_env = env if cached else env | {"PAGE_CACHE_SECONDS": "0"}
+            self.site = self.start_site(site_env, "" if cached else ", page cache off")
+            try:
+                for paths in kinds.values():  # warm: fill the cache, compile templates, load renditions
+                    for path in paths:
+                        http_status(self.site.base_url + path, timeout=30)
+                for kind, paths in kinds.items():
+                    connections = PAGE_CONNECTIONS if cached else CONCURRENCY
+                    meter = CpuMeter(self.components())
+                    with step(f"Pages, {mode}: {kind} ({len(paths)} URLs), wrk with {connections} connections for "
+                              f"{LOAD_SECONDS:.0f}s"):
+                        meter.start()
+                        result = wrk.run(self.site.base_url, paths, connections=connections, seconds=int(LOAD_SECONDS))
+                        cpu = meter.stop()
+                    self.check_quiet(phase, f"{kind} {mode}", cpu, result["seconds"])
+                    pages[f"{kind}_{mode}"] = result | {
+                        "cpu_ms_per_request": {k: v * 1000 / result["requests"] for k, v in cpu.items()}
+                        if result["requests"] else {}}
+                    print(f"    {result['rps']:,.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
+                          f"p95 {result['p95_ms']:.1f} ms, {result['errors']} errors", flush=True)
+                r[f"memory_pages_{mode}"] = self.memory()
+            finally:
+                self.site.stop()
+                self.site = None
+
+    def components(self):
+        """What the CPU meter charges time to."""
+        components = {"django (gunicorn)": self.site.worker_pids,
+                      "task worker": lambda: [self.site.worker.pid] if self.site.worker else []}
+        if self.node is not None:
+            components["opensearch"] = lambda: [self.node.pid()]
+        if self.postgres is not None:
+            components["postgresql"] = lambda: [self.postgres.postmaster_pid(),
+                                                *children(self.postgres.postmaster_pid())]
+        return components
 
     def endpoints(self):
         """The three reader endpoints, each None when this checkout does not have it yet."""
@@ -558,13 +541,7 @@ class Bench:
         with step(f"Warming up for {WARMUP_SECONDS:.0f}s ({CONCURRENCY} clients, every query on every endpoint): a "
                   "fresh JVM compiles its hot paths and each gunicorn worker fills its caches"):
             load(HOST, port, mixed, concurrency=CONCURRENCY, duration=WARMUP_SECONDS)
-        components = {"django (gunicorn)": self.site.worker_pids,
-                      "task worker": lambda: [self.site.worker.pid] if self.site.worker else []}
-        if self.node is not None:
-            components["opensearch"] = lambda: [self.node.pid()]
-        if self.postgres is not None:
-            components["postgresql"] = lambda: [self.postgres.postmaster_pid(),
-                                                *children(self.postgres.postmaster_pid())]
+        components = self.components()
         meter = CpuMeter(components)
         with step(f"Sequential latency: {len(queries)} searches, {len(suggest)} suggestion prefixes, "
                   "one warm-up round then 3 timed rounds each"):

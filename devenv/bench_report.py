@@ -80,6 +80,33 @@ def render(results, notes, targets, run):
         row(f"{label} errors under load", "0", [str(get(p, f"{name}_load", "errors") if
                                                     get(p, f"{name}_load") else "–") for p in phases],
             judged([get(p, f"{name}_load", "errors") for p in phases], 0))
+    for kind in ("home", "section", "article"):
+        for mode in ("cached", "uncached"):
+            rps = [get(p, "pages", f"{kind}_{mode}", "rps") for p in phases]
+            if not any(v is not None for v in rps):
+                continue
+            target, verdict = "", None
+            if mode == "cached":
+                target = f"≥ {targets['cached_rps']:g} req/s"
+                verdict = judged(rps, targets["cached_rps"], higher_is_better=True)
+            elif kind == "home":
+                target = f"≥ {targets['uncached_home_rps']:g} req/s"
+                verdict = judged(rps, targets["uncached_home_rps"], higher_is_better=True)
+            cells = []
+            for p, v in zip(phases, rps, strict=True):
+                result = get(p, "pages", f"{kind}_{mode}") or {}
+                cells.append(f"{_num(v, 'req/s')} (p50 {_num(result.get('p50_ms'))}, p95 {_num(result.get('p95_ms'))}"
+                             f"{', ' + str(result['errors']) + ' errors' if result.get('errors') else ''})"
+                             if v is not None else "–")
+            row(f"{kind.capitalize()} page, {'from the page cache' if mode == 'cached' else 'rendered every time'}",
+                target, cells, verdict)
+    rss = []
+    for p in phases:
+        workers = [w for key in ("memory", "memory_pages_cached", "memory_pages_uncached")
+                   for w in (get(p, key, "gunicorn_workers_mib") or [])]
+        rss.append(max(workers) if workers else None)
+    row("gunicorn worker RSS, largest", f"≤ {targets['worker_rss_mib']:g} MiB", [_num(v, "MiB", 0) for v in rss],
+        judged(rss, targets["worker_rss_mib"]))
     for kind, label in (("search", "a results page's requests"), ("suggest", "a suggestion request")):
         row(f"OpenSearch direct, {label}: round trip p50 / p95", "",
             [_pair(get(p, f"raw_{kind}", "p50"), get(p, f"raw_{kind}", "p95"))
@@ -144,6 +171,10 @@ def render(results, notes, targets, run):
                 continue
             parts = load["cpu_ms_per_request"]
             cpu_rows.append((f"{results[p]['label']}, {name}", parts, load["cpu_busy"]))
+        for key, page in (get(p, "pages") or {}).items():
+            if page.get("cpu_ms_per_request"):
+                parts = page["cpu_ms_per_request"]
+                cpu_rows.append((f"{results[p]['label']}, {key.replace('_', ' ')}", parts, None))
     if cpu_rows:
         order = ["django (gunicorn)", "opensearch", "postgresql", "task worker", "bench client", "other processes"]
         seen = {n for _, parts, _ in cpu_rows for n in parts}
@@ -157,7 +188,8 @@ def render(results, notes, targets, run):
             server = sum(v for n, v in parts.items() if n not in ("bench client", "other processes"))
             ceiling = run["cores"] * 1000 / server if server else None
             lines.append(f"| {label} | " + " | ".join(f"{parts.get(n, 0):.2f}" for n in names)
-                         + f" | {sum(parts.values()):.2f} | {busy * 100:.0f}% | {_num(ceiling, 'req/s')} |")
+                         + f" | {sum(parts.values()):.2f} | {'–' if busy is None else f'{busy * 100:.0f}%'} | "
+                           f"{_num(ceiling, 'req/s')} |")
 
     memory_lines = []
     for p in phases:
