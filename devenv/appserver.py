@@ -58,6 +58,8 @@ class AppServer:
     def __init__(self, env, host="127.0.0.1", port=8000, workers=None, log_dir=None, task_worker=True,
                  scheduler=False, extra_args=()):
         self.env = dict(env)
+        # Production settings expect an OpenSearch cluster (a replica per shard); here it is one node.
+        self.env.setdefault("OPENSEARCH_REPLICAS", "0")
         self.env["GUNICORN_BIND"] = f"{host}:{port}"
         if workers:
             self.env["WEB_CONCURRENCY"] = str(workers)

@@ -10,6 +10,8 @@ drafts (live=False documents) and has no per-field analyzers, highlighting or su
 
 import logging
 import time
+import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
 from opensearchpy import helpers
@@ -20,6 +22,7 @@ from .documents import document, public_articles, section_index
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 500
+REBUILD_LOCK_KEY = "search:rebuild-lock"
 
 
 def alias_name():
@@ -97,13 +100,59 @@ def current_synonyms():
     return SearchSettings.load().synonym_rules()
 
 
-def rebuild(chunk_size=CHUNK_SIZE, synonyms=None, out=None):
+REBUILD_LOCK_SECONDS = 3600  # longer than any rebuild; a crashed rebuild's lock expires by itself
+
+
+@contextmanager
+def rebuild_lock(wait=0.0):
+    """One rebuild at a time across every process (the shared cache holds the lock): two racing
+    rebuilds would each drop the index the other just swapped in. Raises RebuildInProgress when the
+    lock is still held after `wait` seconds. Without a reachable cache, rebuilds go unlocked."""
+    from django.core.cache import caches
+
+    # The alias that reports Redis errors (the page cache's): an unreachable Redis must not look
+    # like a lock that someone holds.
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + wait
+    try:
+        while not cache.add(REBUILD_LOCK_KEY, token, timeout=REBUILD_LOCK_SECONDS):
+            if time.monotonic() >= deadline:
+                raise RebuildInProgress("another rebuild of the public index is running")
+            time.sleep(0.5)
+    except RebuildInProgress:
+        raise
+    except Exception as error:  # the cache is down: better an unlocked rebuild than none
+        logger.warning("rebuild lock unavailable (%s); rebuilding without it", error)
+        yield
+        return
+    try:
+        yield
+    finally:
+        try:
+            if cache.get(REBUILD_LOCK_KEY) == token:
+                cache.delete(REBUILD_LOCK_KEY)
+        except Exception:
+            logger.warning("could not release the rebuild lock; it expires in %d s", REBUILD_LOCK_SECONDS)
+
+
+def rebuild(chunk_size=CHUNK_SIZE, synonyms=None, out=None, wait=600.0):
     """Fill a fresh index from the database, then point the alias at it (atomically) and drop the
-    old one. Returns (index name, documents indexed, seconds)."""
+    old one; then apply what changed while it was being filled. Returns (index name, documents
+    indexed, seconds). Waits up to `wait` seconds for a rebuild already running elsewhere."""
+    with rebuild_lock(wait=wait):
+        return _rebuild(chunk_size, synonyms, out)
+
+
+def _rebuild(chunk_size, synonyms, out):
+    from django.utils import timezone
+
     client, alias = get_client(), alias_name()
     if synonyms is None:
         synonyms = current_synonyms()
     started = time.monotonic()
+    began_at = timezone.now()
     new_index = f"{alias}_{time.strftime('%Y%m%d%H%M%S')}_{int(started * 1000) % 1000:03d}"
     body = index_body(synonyms)
     replicas = body["settings"]["number_of_replicas"]
@@ -120,6 +169,7 @@ def rebuild(chunk_size=CHUNK_SIZE, synonyms=None, out=None):
             out(f"  {count} articles indexed ({count / (time.monotonic() - started):.0f}/s)")
     client.indices.put_settings(index=new_index, body={"refresh_interval": "1s", "number_of_replicas": replicas})
     client.indices.refresh(index=new_index)
+    _wait_for_replicas(client, new_index, replicas, out)
     old = list(client.indices.get_alias(name=alias, ignore_unavailable=True).keys()) \
         if client.indices.exists_alias(name=alias) else []
     actions = [{"remove": {"index": name, "alias": alias}} for name in old] + [
@@ -127,8 +177,38 @@ def rebuild(chunk_size=CHUNK_SIZE, synonyms=None, out=None):
     client.indices.update_aliases(body={"actions": actions})
     for name in old:
         client.indices.delete(index=name, ignore_unavailable=True)
+    # Index updates made while the new index was filling went to the old one: apply them again.
+    caught_up = _catch_up(began_at)
+    if out and caught_up:
+        out(f"  {caught_up} articles changed during the rebuild, synced again")
     _warm_up(client, new_index)
     return new_index, count, time.monotonic() - started
+
+
+def _catch_up(since):
+    """Sync every page that anything happened to since `since` (publish, unpublish, move, delete,
+    view restriction: Wagtail logs each one), so nothing that changed during a rebuild is lost.
+    Author and tag edits are not page events: the drift check finds those."""
+    from wagtail.models import PageLogEntry
+
+    changed = sorted(set(PageLogEntry.objects.filter(timestamp__gte=since).values_list("page_id", flat=True)))
+    for start in range(0, len(changed), CHUNK_SIZE):
+        sync_articles(changed[start:start + CHUNK_SIZE], locked=True)
+    return len(changed)
+
+
+def _wait_for_replicas(client, name, replicas, out=None):
+    """Swap only once the new index has its replica copies (when the cluster has the nodes for them):
+    an index swapped in with its only copies on one node would lose searches if that node died."""
+    if not replicas:
+        return
+    data_nodes = client.cluster.health(request_timeout=10)["number_of_data_nodes"]
+    wanted = "green" if data_nodes > replicas else "yellow"  # replicas never go on a primary's node
+    health = client.cluster.health(index=name, wait_for_status=wanted, timeout="120s", request_timeout=130)
+    if health.get("timed_out"):
+        logger.warning("index %s is %s, not %s, after 120 s; swapping it in anyway", name, health["status"], wanted)
+        if out:
+            out(f"  warning: the new index is {health['status']}, not {wanted}: replicas are still being placed")
 
 
 def _warm_up(client, name):
@@ -149,7 +229,7 @@ def ensure_index():
         rebuild()
 
 
-def sync_articles(article_ids, refresh=True):
+def sync_articles(article_ids, refresh=True, locked=False):
     """Make the index agree with the database for these articles: index each one readers may see,
     remove the others. Idempotent, so retries and duplicates are harmless. Returns
     {"indexed": n, "removed": n}.
@@ -162,7 +242,14 @@ def sync_articles(article_ids, refresh=True):
     if not article_ids:
         return {"indexed": 0, "removed": 0}
     if not client.indices.exists_alias(name=alias):
-        _, count, _ = rebuild()
+        if locked:
+            raise IndexingError("the alias vanished during a rebuild")
+        # First start: build it. If a rebuild is already running, this task retries after it (the
+        # rebuild's catch-up applies this change too).
+        try:
+            _, count, _ = rebuild(wait=0)
+        except RebuildInProgress as error:
+            raise IndexingError(str(error)) from error
         return {"indexed": count, "removed": 0}
     sections = section_index()
     articles = {a.pk: a for a in public_articles().filter(pk__in=article_ids)}
@@ -189,6 +276,10 @@ def sync_article(article_id):
 
 
 class IndexingError(Exception):
+    pass
+
+
+class RebuildInProgress(Exception):
     pass
 
 

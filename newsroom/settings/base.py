@@ -259,22 +259,26 @@ if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
 
 # Search: Wagtail's OpenSearch 2 backend (modelsearch underneath). Each environment gets its own
 # index prefix so the test suite can never touch the development or production indexes.
+# Every node of a cluster, comma-separated: a client goes to the next node when one is down.
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:9200")
+# Copies of each shard on other nodes: 0 on one node; 1 or more on a cluster, so losing a node loses
+# no data and searches keep answering (production's default is 1).
+OPENSEARCH_REPLICAS = int(os.environ.get("OPENSEARCH_REPLICAS", "0"))
 OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "newsroom_")
 OPENSEARCH_TIMEOUT = float(os.environ.get("OPENSEARCH_TIMEOUT", "5"))
 # Readers' searches give up sooner than indexing: the results page must answer within a second.
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "0.8"))
 
 
-def opensearch_backend(prefix):
+def opensearch_backend(prefix, replicas=OPENSEARCH_REPLICAS):
     return {
         "default": {
             "BACKEND": "wagtail.search.backends.opensearch2",
-            "URLS": [OPENSEARCH_URL],
+            "URLS": [url.strip() for url in OPENSEARCH_URL.split(",") if url.strip()],
             "INDEX_PREFIX": prefix,
             "TIMEOUT": OPENSEARCH_TIMEOUT,
             "OPTIONS": {},
-            "INDEX_SETTINGS": {},
+            "INDEX_SETTINGS": {"settings": {"index": {"number_of_replicas": replicas}}},
         }
     }
 

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env_bool
+from .base import STORAGES, env_bool, opensearch_backend
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -27,3 +27,8 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+# An OpenSearch cluster keeps one copy of every shard on another node (OPENSEARCH_REPLICAS=0 for a
+# single node, where a replica could never be placed and the cluster would stay yellow).
+OPENSEARCH_REPLICAS = int(os.environ.get("OPENSEARCH_REPLICAS", "1"))
+WAGTAILSEARCH_BACKENDS = opensearch_backend(OPENSEARCH_INDEX_PREFIX, OPENSEARCH_REPLICAS)  # noqa: F405
