@@ -128,3 +128,36 @@ def test_drift_check_finds_and_repairs_missing_stale_and_extra(built, make_artic
     index.drift(repair=True)
     assert index.drift() == {"missing": [], "stale": [], "extra": []}
     assert ids("results") == [live.pk]
+
+
+def test_a_rebuild_syncs_again_what_changed_while_it_ran(built, make_article):
+    # While a new index fills, updates go to the old one behind the alias and are lost with it; the
+    # rebuild's catch-up syncs every page Wagtail logged an event for since it began.
+    began = timezone.now()
+    late = make_article("Published while the rebuild was filling")
+    client, alias = get_client(), index.alias_name()
+    client.delete(index=alias, id=late.pk, refresh=True)  # as if it had gone to the old index
+    built["live"].unpublish()  # likewise: still in the index
+    client.index(index=alias, id=built["live"].pk, body={"id": built["live"].pk, "title": "stale"}, refresh=True)
+
+    assert index._catch_up(began) >= 2
+    assert ids("rebuild filling") == [late.pk]
+    assert built["live"].pk not in ids("stale portugal")
+    assert index.drift() == {"missing": [], "stale": [], "extra": []}
+
+
+def test_one_rebuild_at_a_time(built):
+    client, alias = get_client(), index.alias_name()
+    live = built["live"]
+    with index.rebuild_lock():
+        with pytest.raises(index.RebuildInProgress):
+            index.rebuild(wait=0)
+        # A worker that finds no alias while a rebuild runs does not start a second one: it fails
+        # for a retry (the running rebuild's catch-up includes its change).
+        name = next(iter(client.indices.get_alias(name=alias)))
+        client.indices.delete_alias(index=name, name=alias)
+        with pytest.raises(index.IndexingError, match="another rebuild"):
+            index.sync_articles([live.pk])
+        assert not client.indices.exists_alias(name=alias)
+    assert index.sync_articles([live.pk]) == {"indexed": 1, "removed": 0}  # the lock is free: it rebuilds
+    assert ids("portugal") == [live.pk]
