@@ -114,6 +114,8 @@ def committed_demo_newsroom(migrated_contents, articles):
     from taggit.models import Tag
     from wagtail.images import get_image_model
 
+    from search.models import SearchQueryLog
+
     if not HomePage.objects.exists():
         # A transactional test with serialized_rollback ran last and its flush emptied the database:
         # restore what the migrations made, as its next test would.
@@ -128,3 +130,5 @@ def committed_demo_newsroom(migrated_contents, articles):
         Author.objects.all().delete()
         Tag.objects.all().delete()
         get_image_model().objects.all().delete()
+        # What readers left behind: the searches they made (their page views go with the pages).
+        SearchQueryLog.objects.all().delete()
