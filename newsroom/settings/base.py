@@ -6,6 +6,7 @@ clone runs with no configuration and production is configured without editing co
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "trending",
     "sharing",
     "pagecache",
+    "security",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
@@ -84,6 +87,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves compressed, hashed static files from gunicorn without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Security headers outside the page cache, so a cached page (a HIT) gets the same, current ones
+    # as a fresh one (SecurityMiddleware's come first of all).
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "security.middleware.PermissionsPolicyMiddleware",
     # Anonymous readers' pages from the cache, before sessions and authentication cost anything.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,7 +99,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -190,12 +197,78 @@ if AWS_STORAGE_BUCKET_NAME:
 else:
     MEDIA_BACKEND = "django.core.files.storage.FileSystemStorage"
 
+
+def media_origins():
+    """Where readers' browsers load media from other than this site, for the CSP's img-src: the CDN
+    domain in front of the bucket, the S3-compatible endpoint, or the bucket's AWS address (boto3
+    signs either the virtual-hosted or the path-style form, so both are allowed). CSP_MEDIA_ORIGINS
+    replaces the guess when the media sit somewhere else again."""
+    explicit = env_list("CSP_MEDIA_ORIGINS", [])
+    if explicit:
+        return explicit
+    origins = []
+    if urlsplit(MEDIA_URL).netloc:  # MEDIA_URL on a separate host
+        origins.append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
+    if AWS_STORAGE_BUCKET_NAME:
+        if AWS_S3_CUSTOM_DOMAIN:
+            origins.append(f"https://{AWS_S3_CUSTOM_DOMAIN.split('/')[0]}")
+        elif AWS_S3_ENDPOINT_URL:
+            endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+            origins += [f"{endpoint.scheme}://{endpoint.netloc}",
+                        f"{endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{endpoint.netloc}"]
+        else:
+            origins.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+            if AWS_S3_REGION_NAME:
+                origins.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com")
+    return list(dict.fromkeys(origins))
+
+
 STORAGES = {
     "default": {"BACKEND": MEDIA_BACKEND},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Security headers, the same in every environment so the test suite sees what readers get. HSTS
+# and the HTTPS-only cookies are production's (newsroom/settings/production.py).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links out to other sites say which site sent the reader, never which page.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Only this site may frame its pages: Wagtail's preview panel shows the page in an iframe of the
+# admin, and renders it through the whole middleware stack as a request for the page's own URL
+# (Page.make_preview_request), so the preview carries the public pages' headers. (Django's deploy
+# check asks for DENY: security.W019 is silenced in production.py for this reason.)
+X_FRAME_OPTIONS = "SAMEORIGIN"
+# Browser features no page uses, off for every page and whatever it embeds (security/middleware.py).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Content-Security-Policy (django-csp) on everything readers get. No 'unsafe-inline' and no nonces:
+# pages come from a shared page cache, so a per-request nonce would be replayed to every reader.
+# Every script and style is a static file; <script type="application/ld+json"> is data, not run.
+# The Wagtail admin (and Django's) is left out: its pages carry Wagtail's own inline scripts and
+# styles, which a policy would have to allow with 'unsafe-inline', protecting nothing; the admin is
+# behind a login, and keeps X-Frame-Options. The live preview is rendered as a request for the
+# page's URL, so it is under the policy like the page itself. The editors' userbar on public
+# pages loads from static files and works under this policy (tests/browser/test_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *media_origins()],
+        # Embed blocks are the providers' players (YouTube, Vimeo…) in iframes over HTTPS. Their
+        # scripts (a post's widgets.js) are not allowed: such embeds show as the provider's plain
+        # markup, a quote with a link.
+        "frame-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        # As X-Frame-Options: framed by this site only (the preview panel, above).
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # Caches: Redis when REDIS_URL is set (production: one Redis shared by every app server, so a purge
 # reaches them all); otherwise files under var/cache, which the web server, the task worker and the
