@@ -1,6 +1,7 @@
 """Production settings, started the way a deployment starts them — a fresh interpreter with only the
 environment a deployment sets: `manage.py check --deploy` passes with no warning, the site refuses
-to start without SECRET_KEY, and no secret has a default."""
+to start without SECRET_KEY, no secret has a default, and the throttle's knobs come from the
+environment."""
 
 import json
 import os
@@ -110,3 +111,17 @@ def test_secrets_given_in_the_environment_are_the_ones_used():
                      "OPENSEARCH_URL": "https://newsroom:os-pass-4@search.internal:9200",
                      "WAGTAILSEARCH_BACKENDS.default.URLS[0]": "https://newsroom:os-pass-4@search.internal:9200"}
 
+
+def test_the_sign_in_throttle_is_configured_from_the_environment():
+    defaults = production_settings(SECRET_KEY=strong_key())
+    assert defaults["AXES_FAILURE_LIMIT"] == 5
+    assert defaults["AXES_COOLOFF_TIME"] == "datetime.timedelta(seconds=900)"
+    assert defaults["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
+    assert defaults["TRUSTED_PROXY_COUNT"] == 0
+    assert defaults["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesStandaloneBackend"
+    assert defaults["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"
+    configured = production_settings(SECRET_KEY=strong_key(), AXES_FAILURE_LIMIT="3", AXES_COOLOFF_MINUTES="60",
+                                     TRUSTED_PROXY_COUNT="2")
+    assert configured["AXES_FAILURE_LIMIT"] == 3
+    assert configured["AXES_COOLOFF_TIME"] == "datetime.timedelta(seconds=3600)"
+    assert configured["TRUSTED_PROXY_COUNT"] == 2

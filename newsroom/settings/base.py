@@ -5,6 +5,7 @@ clone runs with no configuration and production is configured without editing co
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "storages",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -145,6 +149,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttle (django-axes): after AXES_FAILURE_LIMIT wrong passwords in a row for one username
+# from one address, that username is refused from that address — the right password included —
+# for AXES_COOLOFF_MINUTES (each further attempt meanwhile starts the wait again). The same user
+# elsewhere and other users here are not affected, so nobody can lock an editor out from afar.
+# `manage.py axes_reset` (or axes_reset_username NAME) lifts every lockout at once.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in forgets the earlier mistakes
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"  # 429 with Retry-After and a page saying when
+AXES_DISABLE_ACCESS_LOG = True  # failures are what the throttle needs; no record of every sign-in
+# Behind a load balancer, gunicorn's REMOTE_ADDR is the balancer's: set TRUSTED_PROXY_COUNT to the
+# number of proxies that append to X-Forwarded-For, and the client's address is read from there
+# (security/ip.py). Left at 0, X-Forwarded-For is ignored: a client could write anything in it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "security.ip.client_ip"
+AXES_VERBOSE = False  # no banner from every manage.py command
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
