@@ -196,6 +196,8 @@ def test_production_sends_hsts_for_a_year_on_https_on_hits_and_misses(client, se
      ["https://cdn.newsroom.example"]),
     ({"AWS_STORAGE_BUCKET_NAME": "newsroom-media", "AWS_S3_ENDPOINT_URL": "https://minio.internal:9000"},
      ["https://minio.internal:9000", "https://newsroom-media.minio.internal:9000"]),
+    ({"AWS_STORAGE_BUCKET_NAME": "newsroom-media", "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"},
+     ["http://127.0.0.1:9000"]),
     ({"AWS_STORAGE_BUCKET_NAME": "newsroom-media", "AWS_S3_REGION_NAME": "eu-west-2"},
      ["https://newsroom-media.s3.amazonaws.com", "https://newsroom-media.s3.eu-west-2.amazonaws.com"]),
     ({"AWS_STORAGE_BUCKET_NAME": "newsroom-media", "CSP_MEDIA_ORIGINS": "https://img.example.org"},

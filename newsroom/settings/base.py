@@ -4,6 +4,7 @@ Every deploy-time value comes from an environment variable with a safe local def
 clone runs with no configuration and production is configured without editing code.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -221,6 +222,14 @@ else:
     MEDIA_BACKEND = "django.core.files.storage.FileSystemStorage"
 
 
+def is_ip_address(host):
+    try:
+        ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    return True
+
+
 def media_origins():
     """Where readers' browsers load media from other than this site, for the CSP's img-src: the CDN
     domain in front of the bucket, the S3-compatible endpoint, or the bucket's AWS address (boto3
@@ -237,8 +246,9 @@ def media_origins():
             origins.append(f"https://{AWS_S3_CUSTOM_DOMAIN.split('/')[0]}")
         elif AWS_S3_ENDPOINT_URL:
             endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
-            origins += [f"{endpoint.scheme}://{endpoint.netloc}",
-                        f"{endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{endpoint.netloc}"]
+            origins.append(f"{endpoint.scheme}://{endpoint.netloc}")
+            if not is_ip_address(endpoint.hostname):  # an address has no virtual-hosted form
+                origins.append(f"{endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{endpoint.netloc}")
         else:
             origins.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
             if AWS_S3_REGION_NAME:
