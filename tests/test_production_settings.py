@@ -118,7 +118,7 @@ def test_the_sign_in_throttle_is_configured_from_the_environment():
     assert defaults["AXES_COOLOFF_TIME"] == "datetime.timedelta(seconds=900)"
     assert defaults["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
     assert defaults["TRUSTED_PROXY_COUNT"] == 0
-    assert defaults["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesStandaloneBackend"
+    assert defaults["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesBackend"
     assert defaults["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"
     configured = production_settings(SECRET_KEY=strong_key(), AXES_FAILURE_LIMIT="3", AXES_COOLOFF_MINUTES="60",
                                      TRUSTED_PROXY_COUNT="2")

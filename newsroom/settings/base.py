@@ -156,7 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # for AXES_COOLOFF_MINUTES (each further attempt meanwhile starts the wait again). The same user
 # elsewhere and other users here are not affected, so nobody can lock an editor out from afar.
 # `manage.py axes_reset` (or axes_reset_username NAME) lifts every lockout at once.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# AxesBackend first: it refuses a locked-out sign-in before ModelBackend checks the password. It is a
+# ModelBackend too (users, permissions), which Wagtail's test helpers expect of the first backend.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
