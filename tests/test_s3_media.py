@@ -39,7 +39,16 @@ from devenv.s3 import ACCESS_KEY, SECRET_KEY, S3Server
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parent.parent
-SETTING_NAMES = ("STORAGES", "WAGTAILDOCS_SERVE_METHOD", "AWS_")
+SETTING_NAMES = ("STORAGES", "WAGTAILDOCS_SERVE_METHOD", "AWS_", "CONTENT_SECURITY_POLICY")
+
+
+def assert_policy_allows_images(url, image_urls):
+    """The page's Content-Security-Policy lets a reader's browser load these images."""
+    policy = Client().get(url)["Content-Security-Policy"]
+    img_src = next(d.split()[1:] for d in policy.split(";") if d.split()[0] == "img-src")
+    for image_url in image_urls:
+        parts = urlsplit(image_url)
+        assert f"{parts.scheme}://{parts.netloc}" in img_src, (image_url, img_src)
 
 
 @pytest.fixture(scope="module")
@@ -262,6 +271,7 @@ def test_admin_image_upload_and_its_renditions_are_stored_in_and_served_from_the
     article = make_article("Storm closes the harbour", lead_image=image)
     urls = lead_image_urls(editor_client, article)
     assert len(urls) == 3  # the 480, 800 and 1200 wide srcset candidates (src is the first)
+    assert_policy_allows_images(article.url, urls)
 
     # The srcset's three, plus the social card's and the structured data's JPEGs.
     renditions = {r.file.name: r for r in image.renditions.all()}
@@ -301,10 +311,12 @@ def test_behind_a_cdn_urls_use_its_domain_and_are_unsigned(s3, media_on_s3, edit
     submit_admin_upload(editor_client, reverse("wagtailimages:add"), title="Quay", file=photo("quay.jpg"))
     image = get_image_model().objects.get(title="Quay")
 
-    urls = lead_image_urls(editor_client, make_article("Quay reopens", lead_image=image))
+    article = make_article("Quay reopens", lead_image=image)
+    urls = lead_image_urls(editor_client, article)
     objects = bucket_objects(s3)
     assert f"media/{image.file.name}" in objects
     assert len(urls) == 3
+    assert_policy_allows_images(article.url, urls)
     for url in urls:
         parts = urlsplit(url)
         assert (parts.scheme, parts.netloc, parts.query) == ("https", "cdn.newsroom.test", "")

@@ -4,8 +4,11 @@ Every deploy-time value comes from an environment variable with a safe local def
 clone runs with no configuration and production is configured without editing code.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +51,8 @@ INSTALLED_APPS = [
     "trending",
     "sharing",
     "pagecache",
+    "security",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
@@ -72,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "storages",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +90,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves compressed, hashed static files from gunicorn without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Security headers outside the page cache, so a cached page (a HIT) gets the same, current ones
+    # as a fresh one (SecurityMiddleware's come first of all).
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "security.middleware.PermissionsPolicyMiddleware",
     # Anonymous readers' pages from the cache, before sessions and authentication cost anything.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,8 +102,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -138,6 +150,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttle (django-axes): after AXES_FAILURE_LIMIT wrong passwords in a row for one username
+# from one address, that username is refused from that address — the right password included —
+# for AXES_COOLOFF_MINUTES (each further attempt meanwhile starts the wait again). The same user
+# elsewhere and other users here are not affected, so nobody can lock an editor out from afar.
+# `manage.py axes_reset` (or axes_reset_username NAME) lifts every lockout at once.
+# AxesBackend first: it refuses a locked-out sign-in before ModelBackend checks the password. It is a
+# ModelBackend too (users, permissions), which Wagtail's test helpers expect of the first backend.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in forgets the earlier mistakes
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"  # 429 with Retry-After and a page saying when
+AXES_DISABLE_ACCESS_LOG = True  # failures are what the throttle needs; no record of every sign-in
+# Behind a load balancer, gunicorn's REMOTE_ADDR is the balancer's: set TRUSTED_PROXY_COUNT to the
+# number of proxies that append to X-Forwarded-For, and the client's address is read from there
+# (security/ip.py). Left at 0, X-Forwarded-For is ignored: a client could write anything in it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "security.ip.client_ip"
+AXES_VERBOSE = False  # no banner from every manage.py command
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -190,12 +223,87 @@ if AWS_STORAGE_BUCKET_NAME:
 else:
     MEDIA_BACKEND = "django.core.files.storage.FileSystemStorage"
 
+
+def is_ip_address(host):
+    try:
+        ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    return True
+
+
+def media_origins():
+    """Where readers' browsers load media from other than this site, for the CSP's img-src: the CDN
+    domain in front of the bucket, the S3-compatible endpoint, or the bucket's AWS address (boto3
+    signs either the virtual-hosted or the path-style form, so both are allowed). CSP_MEDIA_ORIGINS
+    replaces the guess when the media sit somewhere else again."""
+    explicit = env_list("CSP_MEDIA_ORIGINS", [])
+    if explicit:
+        return explicit
+    origins = []
+    if urlsplit(MEDIA_URL).netloc:  # MEDIA_URL on a separate host
+        origins.append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
+    if AWS_STORAGE_BUCKET_NAME:
+        if AWS_S3_CUSTOM_DOMAIN:
+            origins.append(f"https://{AWS_S3_CUSTOM_DOMAIN.split('/')[0]}")
+        elif AWS_S3_ENDPOINT_URL:
+            endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+            origins.append(f"{endpoint.scheme}://{endpoint.netloc}")
+            if not is_ip_address(endpoint.hostname):  # an address has no virtual-hosted form
+                origins.append(f"{endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{endpoint.netloc}")
+        else:
+            origins.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+            if AWS_S3_REGION_NAME:
+                origins.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com")
+    return list(dict.fromkeys(origins))
+
+
 STORAGES = {
     "default": {"BACKEND": MEDIA_BACKEND},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Security headers, the same in every environment so the test suite sees what readers get. HSTS
+# and the HTTPS-only cookies are production's (newsroom/settings/production.py).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links out to other sites say which site sent the reader, never which page.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Only this site may frame its pages: Wagtail's preview panel shows the page in an iframe of the
+# admin, and renders it through the whole middleware stack as a request for the page's own URL
+# (Page.make_preview_request), so the preview carries the public pages' headers. (Django's deploy
+# check asks for DENY: security.W019 is silenced in production.py for this reason.)
+X_FRAME_OPTIONS = "SAMEORIGIN"
+# Browser features no page uses, off for every page and whatever it embeds (security/middleware.py).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Content-Security-Policy (django-csp) on everything readers get. No 'unsafe-inline' and no nonces:
+# pages come from a shared page cache, so a per-request nonce would be replayed to every reader.
+# Every script and style is a static file; <script type="application/ld+json"> is data, not run.
+# The Wagtail admin (and Django's) is left out: its pages carry Wagtail's own inline scripts and
+# styles, which a policy would have to allow with 'unsafe-inline', protecting nothing; the admin is
+# behind a login, and keeps X-Frame-Options. The live preview is rendered as a request for the
+# page's URL, so it is under the policy like the page itself. The editors' userbar on public
+# pages loads from static files and works under this policy (tests/browser/test_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *media_origins()],
+        # Embed blocks are the providers' players (YouTube, Vimeo…) in iframes over HTTPS. Their
+        # scripts (a post's widgets.js) are not allowed: such embeds show as the provider's plain
+        # markup, a quote with a link.
+        "frame-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        # As X-Frame-Options: framed by this site only (the preview panel, above).
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # Caches: Redis when REDIS_URL is set (production: one Redis shared by every app server, so a purge
 # reaches them all); otherwise files under var/cache, which the web server, the task worker and the

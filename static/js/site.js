@@ -1,7 +1,7 @@
 // Progressive enhancement for the reader site: every link and form works without this file.
 (function () {
   "use strict";
-  document.documentElement.className = "js"; // base.html does this too, before the first paint
+  document.documentElement.className = "js"; // early.js does this too, before the first paint
 
   function closeAll(except) {
     document.querySelectorAll(".submenu-toggle[aria-expanded='true']").forEach(function (button) {
