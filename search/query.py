@@ -53,7 +53,9 @@ _PHRASE = re.compile(r'"([^"]+)"')
 # Roughly how OpenSearch's standard tokenizer counts words: runs of letters and digits, except that
 # each Chinese/Japanese character is a word of its own, and so is each emoji or other symbol (counted
 # generously: any character that is not a letter, digit, space or ASCII punctuation).
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# (Ideographs beyond the Basic Multilingual Plane too: 200 of U+20000 are 200 words, not one.)
+_CJK = ("\u2e80-\u2fdf\u3040-\u30ff\u31c0-\u31ef\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+        "\U00020000-\U0003ffff")
 _WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+|[^\\w\\s!-/:-@\\[-`{{-~]")
 
 

@@ -258,3 +258,14 @@ def test_enough_hostile_requests_were_sent():
     print(f"\nhostile requests sent: {total} {dict(SENT)}; slowest answers (ms): {dict(SLOWEST)}")
     assert total >= MINIMUM_REQUESTS
     assert all(SENT[endpoint] >= EXAMPLES[endpoint] for endpoint in ("results", "api", "suggest"))
+
+
+@pytest.mark.parametrize("unit", ["\U00020000", "\u2f00", "ก", "한", "ह", "\U0001d538", "😀", "a "])
+def test_a_long_run_of_one_script_stays_within_the_clause_limit(client, seeded, unit):
+    # Found by Hypothesis: 10,000 × U+20000 (an ideograph beyond the BMP, one token each) was cut at
+    # 200 characters but counted as one word, and OpenSearch refused the 1,024+ clauses (a 503).
+    q = unit * 10_000
+    for path in ("/search/", "/api/search/", "/search/suggest/"):
+        response = client.get(path, {"q": q})
+        assert response.status_code == 200, (path, response.status_code)
+        assert b"temporarily unavailable" not in response.content, path
