@@ -26,22 +26,13 @@ from news.publishing import create_article
 from search import index
 from search.client import get_client
 from tests.conftest import make_section
-from tests.test_scheduler import worker_database_url
+from tests.test_scheduler import wait_for, worker_database_url
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SEEDED = 12
 ERROR_BUDGET_S = 2.0
-
-
-def wait_for(condition, timeout, what, step=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(step)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @pytest.fixture
