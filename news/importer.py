@@ -138,7 +138,9 @@ def string_list(record, name, max_length):
     return value
 
 
-def import_record(record, base_dir):
+def import_record(record, base_dir, lead_image=None):
+    """Validate and import one record. `lead_image` (an Image) is used when the record names none:
+    the demo newsroom draws its pictures instead of shipping files."""
     if not isinstance(record, dict):
         raise RecordError("each line must be a JSON object")
     missing = [name for name in REQUIRED if not record.get(name)]
@@ -181,7 +183,7 @@ def import_record(record, base_dir):
                 tags=tags,
                 published_date=published_at,
                 updated_date=updated_at,
-                lead_image=image,
+                lead_image=image or lead_image,
                 lead_image_caption=str(record.get("image_caption") or "")[:300],
                 lead_image_credit=str(record.get("image_credit") or "")[:120],
                 breaking=breaking,

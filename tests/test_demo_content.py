@@ -1,6 +1,8 @@
 """The demo newsroom: every section, enough authors and articles, and each unpublished state."""
 
 import io
+import json
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -9,6 +11,7 @@ from django.test import TestCase
 from wagtail.models import Page
 
 from news.blocks import ArticleBodyBlock
+from news.demo import corpus
 from news.demo.generator import DemoNewsroom
 from news.demo.vocabulary import SECTIONS
 from news.models import ArticlePage, Author, SectionPage
@@ -67,3 +70,58 @@ def test_generator_is_deterministic_for_a_seed():
 
     assert titles(7) == titles(7)
     assert titles(7) != titles(8)
+
+
+class WrittenCollectionTests(TestCase):
+    """The demo newsroom `make run` loads: the written collection (news/demo/corpus/)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo_content", stdout=io.StringIO())
+
+    def test_every_article_of_the_collection_is_live_with_its_byline_and_picture(self):
+        records = corpus.records()
+        live = ArticlePage.objects.live().public()
+        self.assertEqual(set(live.values_list("external_id", flat=True)), {r["id"] for r in records})
+        article = live.select_related("lead_image").get(external_id=records[0]["id"])
+        self.assertEqual(article.title, records[0]["title"])
+        self.assertEqual(article.published_date.isoformat().replace("+00:00", "Z"), records[0]["published_at"])
+        self.assertEqual([a.name for a in article.authors], records[0]["authors"])
+        self.assertTrue(article.lead_image_id and article.body_plain)
+        bylines = Author.objects.filter(article_links__isnull=False).distinct()
+        self.assertTrue(all(author.role and author.bio for author in bylines), "journalists have roles and bios")
+
+    def test_the_special_states_are_there_and_the_changed_article_is_the_collections_own(self):
+        self.assertEqual(ArticlePage.objects.filter(live=False, first_published_at__isnull=True,
+                                                    go_live_at__isnull=True).count(), 3)
+        self.assertFalse(ArticlePage.objects.get(title__startswith="Embargoed").live)
+        self.assertTrue(ArticlePage.objects.get(title__startswith="Flu clinic").expired)
+        changed = ArticlePage.objects.get(external_id=corpus.CHANGED_ARTICLE)
+        self.assertTrue(changed.live and changed.has_unpublished_changes)
+        self.assertEqual(changed.get_latest_revision_as_object().title,
+                         "Northwind Bank chief executive resigns after one week")
+        self.assertFalse(ArticlePage.objects.filter(title="Northwind Bank names new chief executive").exists())
+
+    def test_loading_twice_adds_nothing(self):
+        before = Page.objects.count()
+        call_command("load_demo_content", stdout=io.StringIO())
+        self.assertEqual(Page.objects.count(), before)
+
+
+def test_the_written_collection_reads_like_a_newsroom():
+    """What the collection promises (news/demo/corpus/README.md): every section, 2024-2026, 150-1,200
+    words, unique ids, bylines from authors.json, recurring events across years."""
+    records = corpus.records()
+    assert len(records) >= 150 and len({r["id"] for r in records}) == len(records)
+    sections = {r["section"] for r in records}
+    assert sections == {"politics", "business", "sports", "entertainment", "health", "tech", "weather",
+                        "world/europe", "world/americas", "world/africa", "world/asia-pacific"}
+    assert {r["published_at"][:4] for r in records} == {"2024", "2025", "2026"}
+    names = {a["name"] for a in json.loads(corpus.AUTHORS_PATH.read_text())}
+    assert all(set(r["authors"]) <= names for r in records)
+    for record in records:
+        text = " ".join([record["standfirst"]] + [json.dumps(b["value"], ensure_ascii=False) for b in record["body"]])
+        words = len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", text)))
+        assert 150 <= words <= 1300, (record["id"], words)  # 1,200 words of prose, plus block labels
+    budgets = [r for r in records if "budget" in r["tags"] and r["section"] == "politics"]
+    assert {r["published_at"][:4] for r in budgets} == {"2024", "2025", "2026"}

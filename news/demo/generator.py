@@ -205,8 +205,10 @@ class DemoNewsroom:
             self.out(f"  {done}/{count} articles ({done / (time.monotonic() - started):.0f}/s)")
         return count, time.monotonic() - started
 
-    def generate_unpublished_states(self):
-        """The states no public surface may show, for tests and for editors to explore."""
+    def generate_unpublished_states(self, changed=None):
+        """The states no public surface may show, for tests and for editors to explore. `changed` is
+        the external id of a live article to give unpublished changes (the written collection's
+        Northwind Bank appointment); without it a short article is made for the purpose."""
         authors, images = self.ensure_authors(), self.ensure_images()
         politics, business, health, tech = (self.sections[t] for t in ("Politics", "Business", "Health", "Tech"))
         draft_fields = dict(authors=authors[:1], lead_image=images[0], tags=["budget"])
@@ -214,8 +216,11 @@ class DemoNewsroom:
                       "Draft: new stadium plans under review"]:
             create_article(politics, title=title, standfirst="An unpublished draft.", publish=False, **draft_fields)
 
-        changed = create_article(business, title="Northwind Bank names new chief executive",
-                                 standfirst="The bank's board chose an insider.", **draft_fields)
+        if changed:
+            changed = ArticlePage.objects.get(external_id=changed)
+        else:
+            changed = create_article(business, title="Northwind Bank names new chief executive",
+                                     standfirst="The bank's board chose an insider.", **draft_fields)
         changed.title = "Northwind Bank chief executive resigns after one week"
         changed.standfirst = "Unpublished correction waiting for approval."
         changed.save_revision()  # live version unchanged; the draft waits
