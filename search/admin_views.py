@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django_filters import ChoiceFilter
 from wagtail.admin.auth import permission_denied
@@ -17,8 +17,10 @@ PERIODS = [("7", "Last 7 days"), ("30", "Last 30 days"), ("365", "Last year")]
 
 class SearchQueryFilterSet(WagtailFilterSet):
     period = ChoiceFilter(label="Period", choices=PERIODS, empty_label="Last 30 days", method="filter_period")
-    found = ChoiceFilter(label="Show", choices=[("zero", "Only queries that found nothing")],
-                         empty_label="All queries", method="filter_found")
+    found = ChoiceFilter(label="Show", choices=[
+        ("zero", "Only queries that found nothing"),
+        ("relaxed", "Queries no article fully matched (found nothing, or widened)"),
+    ], empty_label="All queries", method="filter_found")
 
     class Meta:
         model = SearchQueryLog
@@ -28,7 +30,11 @@ class SearchQueryFilterSet(WagtailFilterSet):
         return queryset  # applied before aggregation, in get_base_queryset
 
     def filter_found(self, queryset, name, value):
-        return queryset.filter(zero_results_total__gt=0) if value == "zero" else queryset
+        if value == "zero":
+            return queryset.filter(zero_results_total__gt=0)
+        if value == "relaxed":
+            return queryset.filter(Q(zero_results_total__gt=0) | Q(relaxed_total__gt=0))
+        return queryset
 
 
 def _value(key):
@@ -49,9 +55,13 @@ class SearchQueryReportView(ReportView):
                      sort_key="searches_total"),
         NumberColumn("zero_results_total", label="Found nothing", accessor=_value("zero_results_total"),
                      sort_key="zero_results_total"),
+        # No article had every word: readers were shown articles with most or some of them. A synonym
+        # rule (Settings → Search) often fixes these.
+        NumberColumn("relaxed_total", label="Widened", accessor=_value("relaxed_total"), sort_key="relaxed_total"),
     ]
-    list_export = ["query", "searches_total", "zero_results_total"]
-    export_headings = {"query": "Query", "searches_total": "Searches", "zero_results_total": "Found nothing"}
+    list_export = ["query", "searches_total", "zero_results_total", "relaxed_total"]
+    export_headings = {"query": "Query", "searches_total": "Searches", "zero_results_total": "Found nothing",
+                       "relaxed_total": "Widened"}
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("search.view_searchquerylog"):
@@ -67,5 +77,6 @@ class SearchQueryReportView(ReportView):
         days = int(self.request.GET.get("period") or 30) if self.request.GET.get("period") in dict(PERIODS) else 30
         since = timezone.localdate() - timedelta(days=days - 1)
         return (SearchQueryLog.objects.filter(day__gte=since).values("query")
-                .annotate(searches_total=Sum("searches"), zero_results_total=Sum("zero_results"))
+                .annotate(searches_total=Sum("searches"), zero_results_total=Sum("zero_results"),
+                          relaxed_total=Sum("relaxed"))
                 .order_by("-searches_total", "query"))

@@ -7,6 +7,7 @@ draft by a forgotten filter at query time: drafts are never in it.
 
 import hashlib
 import json
+import re
 
 from django.db.models import Prefetch
 from wagtail.models import Page
@@ -39,6 +40,27 @@ def clean(text):
     return (text or "").translate(_NO_MARKERS)
 
 
+# Words that begin with a capital, as written (WHO, US, Fed, NHS, G7, A&E, MPs → MP, U.S. → US,
+# Britain's → Britain), so a reader's "WHO" finds the organisation and not every "who", and "Fed"
+# the central bank rather than the verb (search/synonyms.py).
+_WORD = re.compile(r"[A-Za-z0-9&][\w&'’.-]*")
+
+
+def capitalised(text):
+    found = []
+    for match in _WORD.finditer(text or ""):
+        word = match.group().rstrip(".-'’")
+        if not word[:1].isupper():
+            continue
+        word = re.sub(r"['’]s$", "", word)
+        if "." in word and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?", word + "."):
+            word = word.replace(".", "")  # U.S. → US
+        if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
+            word = word[:-1]  # MPs → MP
+        found.append(word)
+    return " ".join(found)
+
+
 def document(article, sections):
     """The OpenSearch document for a live, public article."""
     ancestors = [sections[article.path[:end]] for end in range(Page.steplen * 3, len(article.path), Page.steplen)
@@ -51,6 +73,8 @@ def document(article, sections):
         "title": clean(article.title),
         "standfirst": clean(article.standfirst),
         "body": clean(article.body_plain),
+        "title_capitalised": capitalised(article.title),
+        "capitalised": capitalised(f"{article.standfirst} {article.body_plain}"),
         "section": ancestors[-1].title if ancestors else "",
         "section_paths": section_paths,
         "authors": [a.name for a in authors],

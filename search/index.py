@@ -15,7 +15,9 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from opensearchpy import helpers
+from opensearchpy.exceptions import NotFoundError
 
+from . import spelling
 from .client import get_client
 from .documents import document, public_articles, section_index
 
@@ -29,58 +31,99 @@ def alias_name():
     return f"{settings.OPENSEARCH_INDEX_PREFIX}public_articles"
 
 
-def _english(search=False):
-    filters = ["english_possessive", "lowercase", "asciifolding"]
-    if search:
-        filters.append("newsroom_synonyms")  # in the search analyzer only: changes need no reindex
-    return {"type": "custom", "tokenizer": "standard", "filter": filters + ["english_stop", "english_stemmer"]}
+# Bumped whenever the mapping or analysis changes: an index built by older code is rebuilt (with an
+# alias swap, so readers keep searching) the first time the task worker meets it.
+MAPPING_VERSION = 2
+
+# Before the tokenizer, in this order and the same for articles and queries (so "£2.4bn" finds
+# "2.4 billion pounds"): amounts written short spelled out, currency signs as words, per cent signs
+# as one word, numbers apart from their units.
+_CHAR_FILTERS = {
+    "amounts": {"type": "pattern_replace", "pattern": r"(?i)(\d)\s?(bn)\b", "replacement": "$1 billion"},
+    "trillions": {"type": "pattern_replace", "pattern": r"(?i)(\d)\s?(tn|trn)\b", "replacement": "$1 trillion"},
+    # "m" is million only after a currency sign ("£750m"): "100m sprint" stays metres.
+    "millions": {"type": "pattern_replace", "pattern": r"([£$€¥]\s?\d[\d.,]*)\s?m\b", "replacement": "$1 million"},
+    "currencies": {"type": "pattern_replace", "pattern": r"(£|€|\$|¥)", "replacement": " $1 "},
+    "currency_words": {"type": "mapping", "mappings": ["£ => pounds", "€ => euros", "$ => dollars", "¥ => yen"]},
+    "percent": {"type": "pattern_replace", "pattern": r"(?i)%|\bper\s+cent\b", "replacement": " percent"},
+    # A number and its unit apart: "40.9C" is 40.9 C, "90mph" 90 mph.
+    "units": {"type": "pattern_replace", "pattern": r"(\d)(\p{L})", "replacement": "$1 $2"},
+}
+_CHAR_FILTER_ORDER = list(_CHAR_FILTERS)
+# After lower-casing: British and American spellings folded into one (search/spelling.py).
+_SPELLING = ["spelling", "ise_ize", "yse_yze"]
 
 
-def index_body(synonyms=()):
-    english = {"type": "text", "analyzer": "english_index", "search_analyzer": "english_search",
-               "fields": {"exact": {"type": "text", "analyzer": "exact"}}}
+def _analysis():
+    def analyzer(char_filters, filters):
+        return {"type": "custom", "char_filter": char_filters, "tokenizer": "standard", "filter": filters}
+
+    english = ["english_possessive", "lowercase", "asciifolding", *_SPELLING, "english_stop", "english_stemmer"]
+    exact = ["english_possessive", "lowercase", "asciifolding", *_SPELLING]
+    chars = _CHAR_FILTER_ORDER
+    return {
+        "char_filter": _CHAR_FILTERS,
+        "filter": {
+            "english_possessive": {"type": "stemmer", "language": "possessive_english"},
+            "english_stop": {"type": "stop", "stopwords": "_english_"},
+            "english_stemmer": {"type": "stemmer", "language": "english"},
+            "spelling": {"type": "synonym", "synonyms": spelling.synonym_rules()},
+            "ise_ize": {"type": "pattern_replace", "pattern": spelling.ISE_PATTERN,
+                        "replacement": spelling.ISE_REPLACEMENT},
+            "yse_yze": {"type": "pattern_replace", "pattern": spelling.YSE_PATTERN,
+                        "replacement": spelling.YSE_REPLACEMENT},
+            "shingles": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 3},
+            # Each pair of neighbouring words written as one: "health care" is also "healthcare",
+            # "cease-fire" also "ceasefire", so a reader's one word finds the article's two.
+            "joined_pairs": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
+                             "output_unigrams": False, "token_separator": "", "filler_token": ""},
+        },
+        "analyzer": {
+            "english": analyzer(chars, english),
+            "exact": analyzer(chars, exact),
+            "joined": analyzer(chars, [*exact, "joined_pairs"]),
+            # Headlines as typed, for suggestions.
+            "plain": analyzer([], ["lowercase", "asciifolding"]),
+            "shingle": analyzer([], ["lowercase", "asciifolding", "shingles"]),
+        },
+    }
+
+
+def index_body():
+    english = {"type": "text", "analyzer": "english", "fields": {
+        "exact": {"type": "text", "analyzer": "exact"},
+        "joined": {"type": "text", "analyzer": "joined", "search_analyzer": "exact", "index_options": "freqs"},
+    }}
+    # Words that begin with a capital, as written: WHO the organisation, never who the pronoun.
+    capitalised = {"type": "text", "analyzer": "whitespace", "norms": False, "index_options": "freqs"}
     return {
         "settings": {
             "number_of_shards": 1,
             "number_of_replicas": int(getattr(settings, "OPENSEARCH_REPLICAS", 0)),
-            "analysis": {
-                "filter": {
-                    "english_possessive": {"type": "stemmer", "language": "possessive_english"},
-                    "english_stop": {"type": "stop", "stopwords": "_english_"},
-                    "english_stemmer": {"type": "stemmer", "language": "english"},
-                    "newsroom_synonyms": {"type": "synonym_graph", "synonyms": list(synonyms), "lenient": True},
-                    "shingles": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 3},
-                },
-                "analyzer": {
-                    "english_index": _english(),
-                    "english_search": _english(search=True),
-                    "exact": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
-                    "shingle": {"type": "custom", "tokenizer": "standard",
-                                "filter": ["lowercase", "asciifolding", "shingles"]},
-                },
-            },
+            "analysis": _analysis(),
         },
         "mappings": {
             "dynamic": "strict",
+            "_meta": {"mapping_version": MAPPING_VERSION},
             "properties": {
                 "id": {"type": "integer"},
                 "title": english,
                 "standfirst": english,
                 # Offsets stored with the body make highlighting long articles cheap.
                 "body": {**english, "term_vector": "with_positions_offsets"},
+                "title_capitalised": capitalised,
+                "capitalised": capitalised,
                 # Searchable as text (a query for "europe" matches its articles), filtered as keyword.
-                "section": {"type": "text", "analyzer": "english_index", "search_analyzer": "english_search",
-                            "fields": {"keyword": {"type": "keyword"}}},
+                "section": {"type": "text", "analyzer": "english", "fields": {"keyword": {"type": "keyword"}}},
                 "section_paths": {"type": "keyword"},
                 "authors": {"type": "text", "analyzer": "exact", "fields": {"keyword": {"type": "keyword"}}},
                 "author_slugs": {"type": "keyword"},
-                "tags": {"type": "text", "analyzer": "english_index", "search_analyzer": "english_search",
-                         "fields": {"keyword": {"type": "keyword"}}},
+                "tags": {"type": "text", "analyzer": "english", "fields": {"keyword": {"type": "keyword"}}},
                 "tag_slugs": {"type": "keyword"},
                 "published_date": {"type": "date"},
                 "expire_at": {"type": "date"},
                 "url": {"type": "keyword", "index": False},
-                "suggest": {"type": "search_as_you_type", "analyzer": "exact"},
+                "suggest": {"type": "search_as_you_type", "analyzer": "plain"},
                 "did_you_mean": {"type": "text", "analyzer": "shingle"},
                 "fingerprint": {"type": "keyword"},
             },
@@ -91,13 +134,6 @@ def index_body(synonyms=()):
 def _actions(index, articles, sections):
     for article in articles:
         yield {"_op_type": "index", "_index": index, "_id": article.pk, "_source": document(article, sections)}
-
-
-def current_synonyms():
-    """The editors' synonym rules (Settings → Search in the admin)."""
-    from .models import SearchSettings
-
-    return SearchSettings.load().synonym_rules()
 
 
 REBUILD_LOCK_SECONDS = 3600  # longer than any rebuild; a crashed rebuild's lock expires by itself
@@ -137,24 +173,22 @@ def rebuild_lock(wait=0.0):
             logger.warning("could not release the rebuild lock; it expires in %d s", REBUILD_LOCK_SECONDS)
 
 
-def rebuild(chunk_size=CHUNK_SIZE, synonyms=None, out=None, wait=600.0):
+def rebuild(chunk_size=CHUNK_SIZE, out=None, wait=600.0):
     """Fill a fresh index from the database, then point the alias at it (atomically) and drop the
     old one; then apply what changed while it was being filled. Returns (index name, documents
     indexed, seconds). Waits up to `wait` seconds for a rebuild already running elsewhere."""
     with rebuild_lock(wait=wait):
-        return _rebuild(chunk_size, synonyms, out)
+        return _rebuild(chunk_size, out)
 
 
-def _rebuild(chunk_size, synonyms, out):
+def _rebuild(chunk_size, out):
     from django.utils import timezone
 
     client, alias = get_client(), alias_name()
-    if synonyms is None:
-        synonyms = current_synonyms()
     started = time.monotonic()
     began_at = timezone.now()
     new_index = f"{alias}_{time.strftime('%Y%m%d%H%M%S')}_{int(started * 1000) % 1000:03d}"
-    body = index_body(synonyms)
+    body = index_body()
     replicas = body["settings"]["number_of_replicas"]
     # No refreshes and no replicas while filling: much faster; both restored before the swap.
     body["settings"].update(refresh_interval="-1", number_of_replicas=0)
@@ -222,10 +256,28 @@ def _warm_up(client, name):
         logger.warning("warming up %s failed", name, exc_info=True)
 
 
+_versions = {}  # {index name: mapping version}: an index's mapping version never changes
+
+
+def alias_state(client=None):
+    """"missing" (no alias yet), "outdated" (built by code with another MAPPING_VERSION) or "current"."""
+    client, alias = client or get_client(), alias_name()
+    try:
+        names = list(client.indices.get_alias(name=alias))
+    except NotFoundError:
+        return "missing"
+    for name in names:
+        if name not in _versions:
+            mappings = client.indices.get_mapping(index=name)[name]["mappings"]
+            _versions[name] = mappings.get("_meta", {}).get("mapping_version", 1)
+        if _versions[name] != MAPPING_VERSION:
+            return "outdated"
+    return "current"
+
+
 def ensure_index():
-    """Create an empty index behind the alias if there is none (first start)."""
-    client, alias = get_client(), alias_name()
-    if not client.indices.exists_alias(name=alias):
+    """Build the index behind the alias if there is none (first start) or if older code built it."""
+    if alias_state() != "current":
         rebuild()
 
 
@@ -236,16 +288,19 @@ def sync_articles(article_ids, refresh=True, locked=False):
 
     Writes name the alias with require_alias: if the alias is missing, OpenSearch would otherwise
     create a concrete index of that name with a guessed mapping and block every later rebuild, so
-    a missing alias is rebuilt instead (the rebuild includes these articles)."""
+    a missing alias is rebuilt instead (the rebuild includes these articles). So is an index that
+    older code built: its mapping would refuse today's documents."""
     client, alias = get_client(), alias_name()
     article_ids = sorted({int(pk) for pk in article_ids})
     if not article_ids:
         return {"indexed": 0, "removed": 0}
-    if not client.indices.exists_alias(name=alias):
+    state = alias_state(client)
+    if state != "current":
         if locked:
-            raise IndexingError("the alias vanished during a rebuild")
-        # First start: build it. If a rebuild is already running, this task retries after it (the
-        # rebuild's catch-up applies this change too).
+            raise IndexingError(f"the alias is {state} during a rebuild")
+        # First start or an upgrade: build it. If a rebuild is already running, this task retries
+        # after it (the rebuild's catch-up applies this change too).
+        logger.info("the public index is %s; rebuilding it", state)
         try:
             _, count, _ = rebuild(wait=0)
         except RebuildInProgress as error:
@@ -281,30 +336,6 @@ class IndexingError(Exception):
 
 class RebuildInProgress(Exception):
     pass
-
-
-def apply_synonyms(synonyms=None):
-    """Put the editors' synonyms into the live index's search analyzer without a reindex.
-
-    Analysis settings can only change on a closed index, so the index behind the alias is closed,
-    updated and reopened: searches fail for the fraction of a second this takes (the results page
-    says so) and nothing needs reindexing, because synonyms apply at search time only."""
-    client, alias = get_client(), alias_name()
-    if synonyms is None:
-        synonyms = current_synonyms()
-    if not client.indices.exists_alias(name=alias):
-        rebuild(synonyms=synonyms)
-        return
-    for name in client.indices.get_alias(name=alias):
-        client.indices.close(index=name)
-        try:
-            client.indices.put_settings(index=name, body={"analysis": {"filter": {"newsroom_synonyms": {
-                "type": "synonym_graph", "synonyms": list(synonyms), "lenient": True}}}})
-        finally:
-            client.indices.open(index=name, wait_for_active_shards=1)
-        # (The API's own `timeout` goes in params: opensearch-py reads a `timeout` keyword as its own.)
-        client.cluster.health(index=name, params={"wait_for_status": "yellow", "timeout": "30s"},
-                              request_timeout=35)
 
 
 def indexed_fingerprints():

@@ -4,16 +4,15 @@ Promoted results ("for this query, show this article first") are Wagtail's own
 wagtail.contrib.search_promotions, under Settings → Promoted search results.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from .synonyms import default_synonyms, validate_rules
+
 LOGGED_QUERY_LENGTH = 100
-_RULE = re.compile(r"^[^,=>]+(,[^,=>]+)*(=>[^,=>]+(,[^,=>]+)*)?$")
 
 
 def normalise(query):
@@ -22,32 +21,29 @@ def normalise(query):
 
 
 def validate_synonyms(text):
-    for number, line in enumerate(text.splitlines(), start=1):
-        rule = line.strip()
-        if rule and not rule.startswith("#") and not _RULE.match(rule):
-            raise ValidationError(f"Line {number} is not a synonym rule: {rule!r}. Write "
-                                  "“nhs, national health service” or “uk => united kingdom”.")
+    for number, rule in validate_rules(text)[:1]:
+        raise ValidationError(f"Line {number} is not a synonym rule: {rule!r}. Write "
+                              "“nhs, national health service” or “ai => artificial intelligence”.")
 
 
 @register_setting(icon="search")
 class SearchSettings(BaseGenericSetting):
     synonyms = models.TextField(
-        blank=True, validators=[validate_synonyms],
+        blank=True, default=default_synonyms, validators=[validate_synonyms],
         help_text="One rule per line. “a, b, c” makes the words interchangeable; “a => b” searches "
-                  "for b when readers type a. Lines starting with # are comments.")
+                  "for b when readers type a. Write a form in capitals only when case matters: “WHO” "
+                  "then matches the reader's WHO but not “who”. Lines starting with # are comments.")
 
     panels = [
-        HelpPanel(content="Synonyms take effect in reader search within seconds of saving, without "
-                          "reindexing (searches pause for a moment while they are applied)."),
+        HelpPanel(content="Synonyms and abbreviations take effect in reader search within seconds of "
+                          "saving, without reindexing. The list starts with Newsroom's own dictionary of "
+                          "abbreviations a news site needs; add, change or remove any rule. The search "
+                          "queries report shows what readers searched for that found nothing."),
         FieldPanel("synonyms"),
     ]
 
     class Meta:
         verbose_name = "Search"
-
-    def synonym_rules(self):
-        return [line.strip().lower() for line in self.synonyms.splitlines()
-                if line.strip() and not line.strip().startswith("#")]
 
 
 class SearchQueryLog(models.Model):
@@ -57,6 +53,9 @@ class SearchQueryLog(models.Model):
     query = models.CharField(max_length=LOGGED_QUERY_LENGTH)
     searches = models.PositiveIntegerField(default=0)
     zero_results = models.PositiveIntegerField(default=0)
+    # Searches where no article had every word, so the results were widened (most or some of the
+    # words, or close spellings): candidates for a synonym rule.
+    relaxed = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "query"], name="search_query_log_day_query")]
@@ -66,7 +65,7 @@ class SearchQueryLog(models.Model):
         return f"{self.query} ({self.day})"
 
     @classmethod
-    def record(cls, query, found):
+    def record(cls, query, found, relaxed=False):
         """Count one search. One INSERT ... ON CONFLICT DO UPDATE (as trending.counting does): concurrent
         searches never lose a count and need no read first."""
         query = normalise(query)[:LOGGED_QUERY_LENGTH]
@@ -74,9 +73,11 @@ class SearchQueryLog(models.Model):
             return
         quote = connection.ops.quote_name
         table = quote(cls._meta.db_table)
-        searches, zero = quote("searches"), quote("zero_results")
-        sql = (f"INSERT INTO {table} ({quote('day')}, {quote('query')}, {searches}, {zero}) VALUES (%s, %s, 1, %s) "
+        searches, zero, widened = quote("searches"), quote("zero_results"), quote("relaxed")
+        sql = (f"INSERT INTO {table} ({quote('day')}, {quote('query')}, {searches}, {zero}, {widened}) "
+               f"VALUES (%s, %s, 1, %s, %s) "
                f"ON CONFLICT ({quote('day')}, {quote('query')}) DO UPDATE SET {searches} = {table}.{searches} + 1, "
-               f"{zero} = {table}.{zero} + EXCLUDED.{zero}")
+               f"{zero} = {table}.{zero} + EXCLUDED.{zero}, {widened} = {table}.{widened} + EXCLUDED.{widened}")
         with connection.cursor() as cursor:
-            cursor.execute(sql, [connection.ops.adapt_datefield_value(timezone.localdate()), query, 0 if found else 1])
+            cursor.execute(sql, [connection.ops.adapt_datefield_value(timezone.localdate()), query,
+                                 0 if found else 1, 1 if found and relaxed else 0])

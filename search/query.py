@@ -1,31 +1,37 @@
 """Readers' search: one module turns a reader's request into OpenSearch queries and their answers
 into results. The results page, the suggestions endpoint, the JSON API and Related Posts all use it.
 
-Relevance (see ../shared/docs/search.md and search/relevance/ for the judged queries):
-- exact phrases first: a phrase match on the unstemmed subfields, boosted;
-- then every word in one field (best_fields, AND) and every word across fields (cross_fields, AND),
-  with a low-weighted "most of the words" clause so related stories fill the tail;
+The query is first read (search/understanding.py): its parts, the forms the synonym dictionary knows
+for them, filler words left out, a year, a wish for the latest. Then, tuned on the development half
+of the judged collection (search/relevance/):
+- every part, in one field or across fields, with the reader's words as a phrase boosted; below
+  those (weighted low) articles with most of the parts, so related stories fill the tail;
 - field weights title > standfirst > body > tags/section > author;
 - no fuzziness on the first pass, so names are not flooded with look-alikes ("Abbott" ≠ "Abnett");
-  when nothing matches, a second pass with fuzziness finds typos, and a phrase suggester on the
-  shingle field offers "Did you mean";
+  when nothing matches, a relaxed pass asks for close spellings of every part and, below them, any
+  part at all — a search never comes back empty while one of its words is in an article — and the
+  page says which it shows; a phrase suggester on the shingle field offers "Did you mean" when
+  few articles have every word;
 - recency multiplies the score by FLOOR + (1 - FLOOR) · decay(age): fresh news first, an exact old
-  match still found.
+  match still found; a query asking for the latest decays without a floor, and a named year
+  multiplies its own articles' scores.
 """
 
 import html
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils.safestring import mark_safe
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, OpenSearchException, TransportError
 
+from . import synonyms
 from .client import get_client
 from .documents import HIGHLIGHT_END, HIGHLIGHT_START
 from .index import alias_name
+from .understanding import understand
 
 MAX_QUERY_LENGTH = 200
 # Every word becomes a clause per field (and more for phrases): beyond ~55 words OpenSearch refuses
@@ -35,14 +41,34 @@ FUZZY_MAX_WORDS = 8  # close-spelling expansions multiply clauses; long queries 
 PAGE_SIZE = 10
 MAX_PAGE = 50  # deep pages cost OpenSearch more than anyone reads them
 RECENCY_FLOOR = 0.5
-# A low-weighted clause for most of the words (all of one or two, 75% of more) lets related stories
-# fill the tail below the full matches: +0.17 nDCG@10 on the judged "old event" queries, unchanged
-# for names and typos (search/relevance/).
-LOOSE_MATCH = "2<75%"
-LOOSE_BOOST = 0.2
 RECENCY_SCALE = "60d"
+# Asking for the latest: a matching article counts half as much as one this much newer.
+RECENCY_INTENT_HALF_LIFE = "180d"
+YEAR_BOOST = 5.0
+# A low-weighted clause for most of the words (all of one or two, 75% of more) lets related stories
+# fill the tail below the full matches.
+LOOSE_MATCH = "2<75%"
+LOOSE_BOOST = 0.35
+SOME_MATCH = "2<50%"
+SOME_BOOST = 0.2
+# "Did you mean" only when fewer articles than this have every word of the query.
+FEW_RESULTS = 3
 FIELDS = ["title^6", "standfirst^3", "body^2", "tags^1.5", "section^1.5", "authors"]
+# Close spellings are looked for in the text only: each field costs an automaton per word.
+FUZZY_FIELDS = ["title^6", "standfirst^3", "body^2"]
 PHRASE_FIELDS = ["title.exact^6", "standfirst.exact^3", "body.exact^2", "authors^2"]
+# Words that begin with a capital, as written (WHO, US, Fed): for the dictionary's case-sensitive forms.
+CASED_FIELDS = ["title_capitalised^6", "capitalised^2"]
+# Words also looked up where an article writes two of them as one ("health care" → healthcare).
+WORD_FIELDS = FIELDS + ["title.joined^6", "standfirst.joined^3", "body.joined^2"]
+# Two neighbouring query words written as one in an article ("hose pipe" → hosepipe).
+JOINED_BOOST = 1.0
+# Neighbouring query words near each other in an article add to its score ("six nations").
+PAIR_BOOST = 1.0
+PAIR_SLOP = 2
+COMPOUND_MAX_PARTS = 8  # pairs and joined words multiply clauses: short queries only
+FUZZY_SECOND_PASS_PARTS = 4
+FUZZY_BOOST = 0.2
 SOURCE = ["title", "standfirst", "url", "section", "section_paths", "published_date", "authors", "author_slugs"]
 DATE_RANGES = [("day", "Past 24 hours", "now-1d/h"), ("week", "Past week", "now-7d/d"),
                ("month", "Past month", "now-30d/d"), ("year", "Past year", "now-365d/d")]
@@ -93,6 +119,7 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     shortened: bool = False
+    now: datetime | None = None  # recency is measured from here (the judged collection's own date)
 
     @classmethod
     def from_querydict(cls, data):
@@ -135,6 +162,13 @@ class Hit:
                 "authors": self.authors, "title_html": str(self.title_html), "snippet_html": str(self.snippet_html)}
 
 
+RELAXED_NOTICES = {
+    "most": "No article has all your words; showing those with most of them.",
+    "close": "No article has all your words exactly; showing close spellings.",
+    "some": "No article has all your words; showing those with some of them.",
+}
+
+
 @dataclass
 class Results:
     params: SearchParams
@@ -143,8 +177,21 @@ class Results:
     sections: list = field(default_factory=list)  # [{"path", "title", "depth", "count", "selected"}]
     dates: list = field(default_factory=list)  # [{"key", "label", "count", "selected"}]
     did_you_mean: str = ""
-    fuzzy: bool = False  # nothing matched exactly; these are close matches
+    # "" when articles have every word; otherwise how the search was widened to find any:
+    # "most" (most of the words), "close" (close spellings of every word), "some" (some of the words).
+    relaxed: str = ""
+    complete: int = 0  # how many results have every word
+    understood: object = None
     took_ms: float = 0.0
+
+    @property
+    def fuzzy(self):
+        return self.relaxed == "close"
+
+    @property
+    def notice(self):
+        """What the page says about a widened search."""
+        return RELAXED_NOTICES.get(self.relaxed, "")
 
     @property
     def first_rank(self):
@@ -161,28 +208,163 @@ def marked(fragment):
     return mark_safe(escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>"))
 
 
-def _text_query(text, fuzzy=False):
-    """The scoring part for the words of a query (no filters)."""
-    phrases = [p.strip() for p in _PHRASE.findall(text) if p.strip()]
-    words = _PHRASE.sub(" ", text).replace('"', " ").strip()
-    must = [{"multi_match": {"query": p, "type": "phrase", "fields": PHRASE_FIELDS}} for p in phrases]
-    should = []
-    if words:
-        match_words = {"query": words, "operator": "and"}
-        if fuzzy:
-            must.append({"multi_match": {**match_words, "type": "best_fields", "fields": FIELDS,
-                                         "fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20}})
+# -- building the request ---------------------------------------------------------------------------
+def _words_clause(text, fuzzy=False):
+    """Every one of these words, in one field or spread over several."""
+    match = {"query": text, "operator": "and"}
+    if fuzzy:
+        return {"multi_match": {**match, "type": "best_fields", "fields": FUZZY_FIELDS,
+                                "fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20}}
+    return {"bool": {"minimum_should_match": 1, "should": [
+        {"multi_match": {**match, "type": "best_fields", "fields": FIELDS, "tie_breaker": 0.3}},
+        {"multi_match": {**match, "type": "cross_fields", "fields": FIELDS}},
+    ]}}
+
+
+def _word(text, **extra):
+    """One word (or what the analyzer makes of one typed token: "£2.4bn"), in any field, also where
+    an article writes it joined to its neighbour (the fields' .joined subfields)."""
+    return {"multi_match": {"query": text, "type": "best_fields", "fields": WORD_FIELDS, "operator": "and",
+                            "tie_breaker": 0.3, **extra}}
+
+
+def _alternatives_clause(part):
+    """Any one of the ways the dictionary knows to write this part ("IMF", "International Monetary
+    Fund"). A form the dictionary writes with capitals is looked up as written, in the index's
+    case-sensitive record of capitalised words."""
+    forms = []
+    for alternative in part.alternatives:
+        if alternative.cased:
+            forms.append({"multi_match": {"query": alternative.text, "fields": CASED_FIELDS}})
+        elif len(alternative.text.split()) > 1:
+            forms.append({"multi_match": {"query": alternative.text, "type": "phrase", "fields": FIELDS}})
         else:
-            must.append({"bool": {"minimum_should_match": 1, "should": [
-                {"multi_match": {**match_words, "type": "best_fields", "fields": FIELDS, "tie_breaker": 0.3}},
-                {"multi_match": {**match_words, "type": "cross_fields", "fields": FIELDS}},
-                # Most of the words, weighted low: related stories fill the tail below the full matches.
-                {"multi_match": {"query": words, "type": "cross_fields", "fields": FIELDS,
-                                 "minimum_should_match": LOOSE_MATCH, "boost": LOOSE_BOOST}},
-            ]}})
-            # The same words as a phrase rank exact wording first, quotes or not.
-            should.append({"multi_match": {"query": words, "type": "phrase", "fields": PHRASE_FIELDS, "boost": 3}})
-    return {"bool": {"must": must or [{"match_none": {}}], "should": should}}
+            forms.append(_word(alternative.text))
+    # The best-matching form counts, not the sum: an article that writes both "ECB" and "European
+    # Central Bank" is not twice as relevant as one that writes only one of them.
+    return {"dis_max": {"queries": forms, "tie_breaker": 0.1}}
+
+
+class _Clauses:
+    """The query's parts as OpenSearch clauses, built once per request."""
+
+    def __init__(self, understood):
+        self.understood = understood
+        parts = understood.parts
+        self.short = len(parts) <= COMPOUND_MAX_PARTS
+        self.parts = [self._part(i) for i in range(len(parts))]
+
+    def _joinable(self, i, j):
+        parts = self.understood.parts
+        return (self.short and 0 <= i and j < len(parts) and parts[i].plain and parts[j].plain
+                and parts[i].text.isalpha() and parts[j].text.isalpha())
+
+    def _part(self, i):
+        part = self.understood.parts[i]
+        if not part.plain:
+            return _alternatives_clause(part)
+        # "hose pipe" in a query, "hosepipe" in the article: the joined word satisfies both parts.
+        joined = [self.understood.parts[a].text + self.understood.parts[b].text
+                  for a, b in ((i - 1, i), (i, i + 1)) if self._joinable(a, b)]
+        if not joined:
+            return _word(part.text)
+        return {"bool": {"should": [_word(part.text)] + [_word(word, boost=JOINED_BOOST) for word in joined],
+                         "minimum_should_match": 1}}
+
+    def fuzzy_part(self, i):
+        part = self.understood.parts[i]
+        clause = _words_clause(part.text, fuzzy=True)
+        if part.plain:
+            return clause
+        alternatives = _alternatives_clause(part)
+        if not part.cased:
+            # A misspelt form the dictionary did not recognise ("al-Rasheed" for "Al-Rashid"); never
+            # for capitals the reader typed (WHO), which must not become the ordinary word.
+            alternatives["dis_max"]["queries"].append(clause)
+        return alternatives
+
+    def phrases(self):
+        """Quoted phrases: the words in that order (any inflection), exact wording ranked first."""
+        return [{"multi_match": {"query": p, "type": "phrase", "fields": FIELDS}} for p in self.understood.phrases]
+
+    def all_words(self, fuzzy=False):
+        """An article with every part of the query (each part in any of its forms)."""
+        parts = [self.fuzzy_part(i) for i in range(len(self.parts))] if fuzzy else self.parts
+        must = self.phrases() + parts
+        return {"bool": {"must": must or [{"match_none": {}}]}}
+
+    def some_words(self, enough, relaxed=False):
+        """An article with `enough` of the parts (a minimum_should_match) and every quoted phrase;
+        relaxed, a quoted phrase counts as one more part and its words need not be in that order."""
+        should, filters = list(self.parts), self.phrases()
+        if relaxed:
+            should += [{"multi_match": {"query": p, "type": "cross_fields", "fields": FIELDS, "operator": "and"}}
+                       for p in self.understood.phrases]
+            filters = []
+        if not should:
+            return None
+        return {"bool": {"should": should, "minimum_should_match": enough, "filter": filters}}
+
+    def ranking(self):
+        """What ranks the matches besides their words: exact wording, neighbouring words near each
+        other, and words that ask for the newest or name a year."""
+        understood, optional = self.understood, []
+        if understood.text:
+            # The reader's words as a phrase rank exact wording first, quotes or not.
+            optional.append({"multi_match": {"query": understood.text.replace('"', " "), "type": "phrase",
+                                             "fields": PHRASE_FIELDS, "boost": 3}})
+        optional += [{"multi_match": {"query": p, "type": "phrase", "fields": PHRASE_FIELDS, "boost": 2}}
+                     for p in understood.phrases]
+        if self.short:
+            # Neighbouring words of the query near each other in the article ("six nations").
+            texts = [part.text for part in understood.parts]
+            optional += [{"multi_match": {"query": f"{a} {b}", "type": "phrase", "slop": PAIR_SLOP,
+                                          "fields": FIELDS, "boost": PAIR_BOOST}}
+                         for a, b in zip(texts, texts[1:], strict=False)]
+        if understood.recency_words:
+            # "winner", "result": not required, but an article that says it is a better answer.
+            optional.append({"multi_match": {"query": " ".join(understood.recency_words), "fields": FIELDS,
+                                             "boost": 0.5}})
+        if understood.year:
+            optional.append({"multi_match": {"query": str(understood.year), "fields": FIELDS, "boost": 0.5}})
+        return optional
+
+
+EXACT, CLOSE, RELAXED = "exact", "close", "relaxed"
+
+
+def _text_query(understood, mode=EXACT, clauses=None):
+    """The scoring part of a search (no filters), in one of three modes:
+    - EXACT (every search starts here): articles with all the words; below them, weighted low,
+      those with most of them, and for longer queries those with some of them;
+    - CLOSE (when few articles have every word of a short query: names, misspellings): the same, with
+      close spellings of every word below the exact matches;
+    - RELAXED (when EXACT finds nothing): close spellings of every word, and below them articles with
+      any of the words.
+    The named clauses tell the caller which kind of match the results are."""
+    clauses = clauses or _Clauses(understood)
+    parts = understood.parts
+    if mode == RELAXED:
+        # Close spellings cost a clause per variant of each word: not for long queries (not typos anyway).
+        fuzzy = len(parts) <= FUZZY_MAX_WORDS
+        first = clauses.all_words(fuzzy=True) if fuzzy else {"bool": {"must": [{"match_none": {}}]}}
+        should = [{"bool": {**first["bool"], "_name": "close"}}]
+        some = clauses.some_words(1, relaxed=True)
+        if some is not None:
+            should.append({"bool": {**some["bool"], "boost": LOOSE_BOOST, "_name": "some"}})
+    else:
+        should = [{"bool": {**clauses.all_words()["bool"], "_name": "all"}}]
+        if len(parts) > 1:
+            should.append({"bool": {**clauses.some_words(LOOSE_MATCH)["bool"], "boost": LOOSE_BOOST, "_name": "most"}})
+        if len(parts) >= 3:
+            # Longer queries: articles with some of the words fill the tail, weighted lower still (a
+            # reader's extra words should not hide a story that has half of them).
+            should.append({"bool": {**clauses.some_words(SOME_MATCH)["bool"], "boost": SOME_BOOST, "_name": "some"}})
+        if mode == CLOSE:
+            # "tarik mehmood" finds Tariq Mahmood too, below the exact matches.
+            should.append({"bool": {**clauses.all_words(fuzzy=True)["bool"], "boost": FUZZY_BOOST, "_name": "close"}})
+    return {"bool": {"must": [{"bool": {"should": should, "minimum_should_match": 1}}],
+                     "should": clauses.ranking() if mode != RELAXED else []}}
 
 
 def _visible():
@@ -198,20 +380,40 @@ def _filters(params):
     return section, date
 
 
-def search_body(params, size=PAGE_SIZE, fuzzy=False):
-    """The OpenSearch request for a results page (exposed for the benchmark's raw timings)."""
-    section_filter, date_filter = _filters(params)
-    scored = {"function_score": {
-        "query": _text_query(params.q, fuzzy=fuzzy),
-        "functions": [
+def _scored(understood, query, now):
+    """Recency and the year asked for, applied to the text score."""
+    origin = now.isoformat() if now else "now/h"
+    if understood.recency:
+        # "latest", "result", "winner": the newest of the matching articles. An exponential decay
+        # with no floor halves the score every RECENCY_INTENT_HALF_LIFE, so the newer of two equally
+        # good matches wins whatever today's date is (the ratio depends on their age difference only).
+        functions = [{"exp": {"published_date": {"origin": origin, "scale": RECENCY_INTENT_HALF_LIFE,
+                                                 "decay": 0.5}}}]
+    else:
+        functions = [
             {"weight": RECENCY_FLOOR},
-            {"gauss": {"published_date": {"origin": "now/h", "scale": RECENCY_SCALE, "offset": "1d",
-                                          "decay": 0.5}}, "weight": 1 - RECENCY_FLOOR},
-        ],
-        "score_mode": "sum", "boost_mode": "multiply",
-    }}
+            {"gauss": {"published_date": {"origin": origin, "scale": RECENCY_SCALE, "offset": "1d", "decay": 0.5}},
+             "weight": 1 - RECENCY_FLOOR},
+        ]
+    scored = {"function_score": {"query": query, "functions": functions, "score_mode": "sum",
+                                 "boost_mode": "multiply"}}
+    year = understood.year
+    if year and (now or datetime.now(tz=UTC)).year >= year:
+        # A year the reader named: its articles first, other years' still found (follow-ups, previews).
+        scored = {"function_score": {"query": scored, "boost_mode": "multiply", "functions": [
+            {"filter": {"range": {"published_date": {"gte": f"{year}-01-01", "lt": f"{year + 1}-01-01"}}},
+             "weight": YEAR_BOOST}]}}
+    return scored
+
+
+def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None):
+    """The OpenSearch request for a results page (exposed for the benchmark's raw timings)."""
+    understood = understood or understand(params.q, synonyms.current())
+    clauses = _Clauses(understood)
+    section_filter, date_filter = _filters(params)
     body = {
-        "query": {"bool": {"must": [scored], "filter": [_visible()]}},
+        "query": {"bool": {"must": [_scored(understood, _text_query(understood, mode, clauses), params.now)],
+                           "filter": [_visible()]}},
         # Filters apply after the facets are counted, so each facet counts as if its own choice were
         # not made (pick "Europe" and the other sections keep their counts).
         "post_filter": {"bool": {"filter": section_filter + date_filter}},
@@ -221,6 +423,10 @@ def search_body(params, size=PAGE_SIZE, fuzzy=False):
             "dates": {"filter": {"bool": {"filter": section_filter}},
                       "aggs": {"ranges": {"date_range": {"field": "published_date", "keyed": True, "ranges": [
                           {"key": key, "from": start} for key, _, start in DATE_RANGES]}}}},
+            # How many of the results have every word (relaxed: a close spelling of every word):
+            # when none do, the page says the search was widened.
+            "complete": {"filter": {"bool": {"filter": [clauses.all_words(fuzzy=mode == RELAXED)]
+                                             + section_filter + date_filter}}},
         },
         "from": (params.page - 1) * size,
         "size": size,
@@ -237,9 +443,14 @@ def search_body(params, size=PAGE_SIZE, fuzzy=False):
             },
         },
     }
+    if mode == CLOSE:
+        # Highlighting close spellings would cost as much as finding them: mark the exact words only.
+        body["highlight"]["highlight_query"] = _scored(understood, _text_query(understood, EXACT, clauses), params.now)
     if params.sort == "newest":
         body["sort"] = [{"published_date": {"order": "desc"}}, "_score"]
-    if params.q and not fuzzy and params.page == 1:
+    if params.q and mode != EXACT and params.page == 1:
+        # "Did you mean" is only shown when few articles have every word: only the second passes,
+        # which run exactly then, ask for it.
         body["suggest"] = {"text": params.q.replace('"', " "), "did_you_mean": {"phrase": {
             "field": "did_you_mean", "size": 1, "max_errors": 2, "confidence": 1.0,
             "direct_generator": [{"field": "did_you_mean", "suggest_mode": "missing", "min_word_length": 3}],
@@ -285,14 +496,27 @@ def search(params, size=PAGE_SIZE, timeout=None):
     started = time.monotonic()
     client = get_client()
     extra = {"request_timeout": timeout} if timeout else {}
-    response = _call(client.search, index=alias_name(), body=search_body(params, size), **extra)
-    if (response["hits"]["total"]["value"] == 0 and not params.section and not params.date
-            and word_count(params.q) <= FUZZY_MAX_WORDS):
-        # Nothing matched every word exactly: try close spellings before giving up.
-        fuzzy = _call(client.search, index=alias_name(), body=search_body(params, size, fuzzy=True), **extra)
-        if fuzzy["hits"]["total"]["value"]:
-            results.fuzzy = True
-            response = {**fuzzy, "suggest": response.get("suggest")}
+    understood = results.understood = understand(params.q, synonyms.current())
+
+    def run(mode):
+        return _call(client.search, index=alias_name(), body=search_body(params, size, mode, understood), **extra)
+
+    response = run(EXACT)
+    complete, total = response["aggregations"]["complete"]["doc_count"], response["hits"]["total"]["value"]
+    if total == 0:
+        # No article has most of the words: close spellings of all of them, or any of them.
+        relaxed = run(RELAXED)
+        if relaxed["hits"]["total"]["value"]:
+            results.relaxed = "close" if relaxed["aggregations"]["complete"]["doc_count"] else "some"
+        response = relaxed
+    elif complete < FEW_RESULTS and len(understood.parts) <= FUZZY_SECOND_PASS_PARTS:
+        # Few articles have every word of a short query (a name, a misspelling): add close spellings.
+        response = run(CLOSE)
+    if total and complete == 0:
+        # What the best results have: most of the words, or close spellings of them all.
+        matched = set().union(*(hit.get("matched_queries", []) for hit in response["hits"]["hits"]))
+        results.relaxed = next((name for name in ("most", "close") if name in matched), "some")
+    results.complete = complete
     results.total = response["hits"]["total"]["value"]
     results.hits = [_hit(raw) for raw in response["hits"]["hits"]]
     results.sections = _section_facets(response["aggregations"]["sections"]["paths"]["buckets"], params)
@@ -300,7 +524,8 @@ def search(params, size=PAGE_SIZE, timeout=None):
     results.dates = [{"key": key, "label": label, "count": counts[key]["doc_count"], "selected": key == params.date}
                      for key, label, _ in DATE_RANGES]
     options = ((response.get("suggest") or {}).get("did_you_mean") or [{}])[0].get("options", [])
-    if options and options[0]["text"].lower() != params.q.lower().replace('"', " ").strip() \
+    if complete < FEW_RESULTS and options \
+            and options[0]["text"].lower() != params.q.lower().replace('"', " ").strip() \
             and _finds_anything(client, options[0]["text"], extra):
         results.did_you_mean = options[0]["text"]
     results.took_ms = (time.monotonic() - started) * 1000
@@ -312,7 +537,8 @@ def _finds_anything(client, text, extra):
     index's term dictionary, which keeps words of deleted and expired documents until segments
     merge; without this check a typo could be "corrected" to a word of an unpublished article.
     (The suggester's own collate option needs the lang-mustache module.)"""
-    body = {"query": {"bool": {"must": [_text_query(text)], "filter": [_visible()]}}}
+    body = {"query": {"bool": {"must": [_Clauses(understand(text, synonyms.current())).all_words()],
+                               "filter": [_visible()]}}}
     return _call(client.count, index=alias_name(), body=body, **extra)["count"] > 0
 
 

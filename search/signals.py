@@ -16,8 +16,9 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from news.models import ArticleAuthor, ArticlePage, ArticlePageTag, Author, SectionPage
 
+from . import synonyms
 from .models import SearchSettings
-from .tasks import apply_synonyms, sync_articles
+from .tasks import sync_articles
 
 BATCH = 500
 _deferred = ContextVar("deferred_article_ids", default=None)
@@ -116,7 +117,6 @@ def author_or_tag_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=SearchSettings)
-def synonyms_saved(sender, instance, created, **kwargs):
-    if created and not instance.synonyms:
-        return  # SearchSettings.load() making the empty row: nothing to apply
-    apply_synonyms.enqueue()
+def synonyms_saved(sender, instance, **kwargs):
+    # Synonyms apply at query time: this process reads them again now, others within seconds.
+    synonyms.forget()

@@ -48,8 +48,3 @@ def sync_articles(article_ids, attempt=0):
         sync_articles.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(article_ids, attempt + 1)
         logger.warning("search index unavailable (%s); retrying %d articles in %ds", error, len(article_ids), delay)
         return {"retry_in": delay}
-
-
-@task()
-def apply_synonyms():
-    index.apply_synonyms()

@@ -70,7 +70,7 @@ def run_search(request):
     results.hits = visible(results.hits)
     if params.q and params.page == 1:
         try:
-            SearchQueryLog.record(params.q, found=results.total > 0)
+            SearchQueryLog.record(params.q, found=results.total > 0, relaxed=bool(results.relaxed))
         except DatabaseError:  # the log must never cost a reader their results
             logger.exception("could not log a search query")
     return params, results, promoted(params)
@@ -93,6 +93,19 @@ def search(request):
         "sorts": query.SORTS,
         "page_range": _page_range(results) if results else [],
     }))
+
+
+def _understood_json(understood):
+    """How the query was read: what each part also matched, which words were left out, the year."""
+    if understood is None:
+        return None
+    return {
+        "expanded": [{"typed": part.text, "alternatives": [alt.text for alt in part.alternatives]}
+                     for part in understood.expanded],
+        "ignored": understood.ignored,
+        "year": understood.year,
+        "latest": understood.recency,
+    }
 
 
 def _page_range(results):
@@ -137,6 +150,10 @@ def api_search(request):
         "pages": results.pages,
         "total": results.total,
         "fuzzy": results.fuzzy,
+        # Why the results may not have every word: "most", "close" or "some" (null when they do).
+        "relaxed": results.relaxed or None,
+        "notice": results.notice or None,
+        "understood": _understood_json(results.understood),
         "did_you_mean": results.did_you_mean or None,
         "promoted": promotions,
         "results": [hit.as_json() for hit in results.hits],
