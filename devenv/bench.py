@@ -54,8 +54,11 @@ PUBLISHES = int(os.environ.get("BENCH_PUBLISHES", "10"))
 PHASES = os.environ.get("BENCH_PHASES", "demo,big").split(",")
 WARMUP_SECONDS = float(os.environ.get("BENCH_WARMUP_SECONDS", "10"))
 
-# Readers' queries, from the demo vocabulary (news/demo/vocabulary.py): single words, two words,
-# quoted phrases, typos, then filtered and newest-first ones. Author names are added from the corpus.
+# Readers' queries, from the generator's vocabulary (news/demo/vocabulary.py) and the written
+# collection's subjects, so both corpora answer them: single words, two words, quoted phrases,
+# typos, then the kinds the query reader handles (a question, a long query no article fully
+# matches, initials and full names, a year, "latest"), then filtered and newest-first ones.
+# Author names are added from the corpus.
 SEARCH_QUERIES = [
     "inflation", "wildfires", "vaccines", "budget", "floods", "cyclones", "semiconductors", "archaeology",
     "heatwave", "parliament", "strikes", "transfer",
@@ -63,6 +66,9 @@ SEARCH_QUERIES = [
     "lithium export", "cup semi-final",
     '"record transfer"', '"the spring budget"', '"lunar lander"', '"joint gas purchasing"',
     "inflaton", "wildfries", "vacine", "parliment", "hurricane recovry", "semiconducters",
+    "what did the central bank say about interest rates", "northwind bank chief executive resigns after one week",
+    "IMF", "world health organization", "budget 2025", "latest interest rates decision", "e-scooter",
+    "£2.4bn",
 ]
 FILTERED_QUERIES = [
     {"q": "inflation", "section": "business"},

@@ -13,6 +13,7 @@ import time
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
@@ -93,7 +94,10 @@ def bulk_generate(demo, count, out=print):
                           for n, author in enumerate(article_authors)]
                 for name in article_tags:
                     if name not in tags:
-                        tags[name] = Tag.objects.get_or_create(name=name, defaults={"slug": name})[0]
+                        # By slug: the written collection may already have the tag under another
+                        # name ("interest rates" for the generator's "interest-rates").
+                        slug = slugify(name)
+                        tags[name] = Tag.objects.filter(slug=slug).first() or Tag.objects.create(name=name, slug=slug)
                     tagged.append(ArticlePageTag(content_object_id=article.id, tag=tags[name]))
             ArticleAuthor.objects.bulk_create(links)
             ArticlePageTag.objects.bulk_create(tagged)
