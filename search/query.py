@@ -45,12 +45,15 @@ RECENCY_SCALE = "60d"
 # Asking for the latest: a matching article counts half as much as one this much newer.
 RECENCY_INTENT_HALF_LIFE = "180d"
 YEAR_BOOST = 5.0
-# A low-weighted clause for most of the words (all of one or two, 75% of more) lets related stories
-# fill the tail below the full matches.
-LOOSE_MATCH = "2<75%"
+MONTH_BOOST = 2.0
+# A low-weighted clause for most of the words (one of two, 75% of more) lets related stories fill the
+# tail below the full matches: the Autumn Budget article that only ever says "Budget" is found by
+# "autumn budget 2025".
+LOOSE_MATCH = "1<75%"
 LOOSE_BOOST = 0.35
 SOME_MATCH = "2<50%"
 SOME_BOOST = 0.2
+SOME_MIN_PARTS = 4  # below that, "most of the words" already asks for little
 # "Did you mean" only when fewer articles than this have every word of the query.
 FEW_RESULTS = 3
 FIELDS = ["title^6", "standfirst^3", "body^2", "tags^1.5", "section^1.5", "authors"]
@@ -209,16 +212,10 @@ def marked(fragment):
 
 
 # -- building the request ---------------------------------------------------------------------------
-def _words_clause(text, fuzzy=False):
-    """Every one of these words, in one field or spread over several."""
-    match = {"query": text, "operator": "and"}
-    if fuzzy:
-        return {"multi_match": {**match, "type": "best_fields", "fields": FUZZY_FIELDS,
-                                "fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20}}
-    return {"bool": {"minimum_should_match": 1, "should": [
-        {"multi_match": {**match, "type": "best_fields", "fields": FIELDS, "tie_breaker": 0.3}},
-        {"multi_match": {**match, "type": "cross_fields", "fields": FIELDS}},
-    ]}}
+def _close_spellings(text):
+    """Every word of this text, or a close spelling of it, in the text fields."""
+    return {"multi_match": {"query": text, "operator": "and", "type": "best_fields", "fields": FUZZY_FIELDS,
+                            "fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20}}
 
 
 def _word(text, **extra):
@@ -273,7 +270,7 @@ class _Clauses:
 
     def fuzzy_part(self, i):
         part = self.understood.parts[i]
-        clause = _words_clause(part.text, fuzzy=True)
+        clause = _close_spellings(part.text)
         if part.plain:
             return clause
         alternatives = _alternatives_clause(part)
@@ -356,7 +353,7 @@ def _text_query(understood, mode=EXACT, clauses=None):
         should = [{"bool": {**clauses.all_words()["bool"], "_name": "all"}}]
         if len(parts) > 1:
             should.append({"bool": {**clauses.some_words(LOOSE_MATCH)["bool"], "boost": LOOSE_BOOST, "_name": "most"}})
-        if len(parts) >= 3:
+        if len(parts) >= SOME_MIN_PARTS:
             # Longer queries: articles with some of the words fill the tail, weighted lower still (a
             # reader's extra words should not hide a story that has half of them).
             should.append({"bool": {**clauses.some_words(SOME_MATCH)["bool"], "boost": SOME_BOOST, "_name": "some"}})
@@ -397,12 +394,18 @@ def _scored(understood, query, now):
         ]
     scored = {"function_score": {"query": query, "functions": functions, "score_mode": "sum",
                                  "boost_mode": "multiply"}}
-    year = understood.year
+    year, month = understood.year, understood.month
     if year and (now or datetime.now(tz=UTC)).year >= year:
-        # A year the reader named: its articles first, other years' still found (follow-ups, previews).
-        scored = {"function_score": {"query": scored, "boost_mode": "multiply", "functions": [
-            {"filter": {"range": {"published_date": {"gte": f"{year}-01-01", "lt": f"{year + 1}-01-01"}}},
-             "weight": YEAR_BOOST}]}}
+        # A year the reader named: its articles first, other years' still found (follow-ups, previews);
+        # and a month named with it, that month's before the rest of the year's.
+        functions = [{"filter": {"range": {"published_date": {"gte": f"{year}-01-01", "lt": f"{year + 1}-01-01"}}},
+                      "weight": YEAR_BOOST}]
+        if month:
+            start = f"{year}-{month:02d}-01"
+            functions.append({"filter": {"range": {"published_date": {"gte": start, "lt": f"{start}||+1M"}}},
+                              "weight": MONTH_BOOST})
+        scored = {"function_score": {"query": scored, "boost_mode": "multiply", "score_mode": "multiply",
+                                     "functions": functions}}
     return scored
 
 
@@ -443,9 +446,10 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None):
             },
         },
     }
-    if mode == CLOSE:
-        # Highlighting close spellings would cost as much as finding them: mark the exact words only.
-        body["highlight"]["highlight_query"] = _scored(understood, _text_query(understood, EXACT, clauses), params.now)
+    if mode != EXACT:
+        # Highlighting close spellings would cost as much as finding them (the fuzzy terms are
+        # expanded again for every field of every hit): mark the words as typed only.
+        body["highlight"]["highlight_query"] = _text_query(understood, EXACT, clauses)
     if params.sort == "newest":
         body["sort"] = [{"published_date": {"order": "desc"}}, "_score"]
     if params.q and mode != EXACT and params.page == 1:
@@ -516,6 +520,8 @@ def search(params, size=PAGE_SIZE, timeout=None):
         # What the best results have: most of the words, or close spellings of them all.
         matched = set().union(*(hit.get("matched_queries", []) for hit in response["hits"]["hits"]))
         results.relaxed = next((name for name in ("most", "close") if name in matched), "some")
+        if results.relaxed == "most" and len(understood.parts) <= 2:
+            results.relaxed = "some"  # one word of two is not "most of them"
     results.complete = complete
     results.total = response["hits"]["total"]["value"]
     results.hits = [_hit(raw) for raw in response["hits"]["hits"]]

@@ -8,7 +8,8 @@ A query is read into parts — each a thing an article should contain — plus w
 - a hyphenated word matches joined or apart ("cease-fire": ceasefire, cease fire);
 - question and filler words ("what did the … say about") are dropped: they never count against a
   match, so a question finds what its meaningful words find;
-- a year (2024) is not required as a word: it favours articles published that year;
+- a year (2024) is not required as a word: it favours articles published that year, and a month
+  named with it ("june 2024") that month;
 - words that ask for the newest ("latest", "result", "winner", "today") are not required either:
   they favour recent articles.
 
@@ -40,6 +41,11 @@ RECENCY_WORDS = {"latest", "newest", "recent", "recently", "current", "currently
                  "update", "updates", "live"}
 RECENCY_PHRASES = [("this", "week"), ("this", "month"), ("this", "year"), ("last", "night"), ("so", "far")]
 YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
+# Month names count as a date only beside a year ("may 2025"; "may" alone is a filler word).
+MONTHS = {name: number for number, names in enumerate([
+    ("january", "jan"), ("february", "feb"), ("march",), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec")], start=1) for name in names}
 
 
 @dataclass
@@ -71,6 +77,7 @@ class Understood:
     phrases: list = field(default_factory=list)  # quoted, to be found as written
     ignored: list = field(default_factory=list)  # filler words left out of matching
     year: int | None = None
+    month: int | None = None  # only with a year
     recency: bool = False
     recency_words: list = field(default_factory=list)
 
@@ -117,6 +124,11 @@ def understand(text, dictionary=None):
             result.recency_words.append(f"{toks[i].text} {toks[i + 1].text}")
             i += 2
             continue
+        amount = _amount(toks, i)
+        if amount:
+            parts, i = amount
+            result.parts += parts
+            continue
         word = token.folded
         if YEAR.match(word) and result.year is None:
             result.year = int(word)
@@ -134,6 +146,12 @@ def understand(text, dictionary=None):
         else:
             result.parts.append(Part(token.text))
         i += 1
+    if result.year:
+        months = [p for p in result.parts + [Part(w) for w in pending_filler] if p.plain and p.text.lower() in MONTHS]
+        if months:
+            result.month = MONTHS[months[0].text.lower()]
+            result.parts = [p for p in result.parts if p is not months[0]]
+            pending_filler = [w for w in pending_filler if w.lower() not in MONTHS]
     result.ignored = pending_filler
     if not result.parts and not result.phrases:
         # Only filler (or only a year or "latest"): search for what was typed rather than nothing.
@@ -145,6 +163,55 @@ def understand(text, dictionary=None):
     if result.year:
         result.recency = False  # a year says when; "latest" within it adds nothing the year doesn't
     return result
+
+
+# Amounts are written several ways: "£2.4bn", "£2.4 billion", "2.4bn pounds"; "4.25%", "4.25 per cent";
+# "40.9C", "40.9 degrees". The index keeps a number and a letter suffix as one word ("2.4bn",
+# "40.9c"), so the reader's amount becomes a part that accepts each way of writing it.
+_NUMBER = re.compile(r"([£$€¥]?)(\d[\d,]*(?:\.\d+)?)([a-z%]*)")
+SCALES = {"bn": "billion", "b": "billion", "billion": "billion", "billions": "billion", "m": "million",
+          "million": "million", "millions": "million", "tn": "trillion", "trn": "trillion", "trillion": "trillion",
+          "k": "thousand", "thousand": "thousand"}
+SHORT_SCALES = {"billion": "bn", "million": "m", "trillion": "tn", "thousand": "k"}
+UNITS = {"c": "c", "degrees": "c", "degree": "c", "celsius": "c", "centigrade": "c", "f": "f", "fahrenheit": "f",
+         "mph": "mph", "km": "km", "kg": "kg", "mm": "mm", "cm": "cm"}
+CURRENCY_WORDS = {"£": "pounds", "$": "dollars", "€": "euros", "¥": "yen"}
+
+
+def _amount(toks, i):
+    """([parts], next index) when toks[i] starts an amount with a scale, unit or per cent sign; None
+    for anything else (a plain number is matched as typed)."""
+    match = _NUMBER.fullmatch(toks[i].text.lower())
+    if not match or YEAR.match(toks[i].text):
+        return None
+    sign, number, suffix = match.groups()
+    following = [t.folded for t in toks[i + 1:i + 3]]
+    end = i + 1
+    if not suffix and following[:1] and (following[0] in SCALES or following[0] in UNITS):
+        suffix, end = following[0], i + 2
+    elif not suffix and following[:1] == ["percent"]:
+        suffix, end = "%", i + 2
+    elif not suffix and following == ["per", "cent"]:
+        suffix, end = "%", i + 3
+    typed = " ".join(t.text for t in toks[i:end])
+    parts = [Part(CURRENCY_WORDS[sign])] if sign else []
+    if suffix in SCALES:
+        scale = SCALES[suffix]
+        parts.append(Part(typed, [Alternative(number + SHORT_SCALES[scale]), Alternative(f"{number} {scale}")]))
+    elif suffix == "%":
+        parts.append(Part(number))  # 4.25%, 4.25 per cent and 4.25 percent all index the number
+    elif suffix in UNITS:
+        unit = UNITS[suffix]
+        spelled = {"c": ["degrees", "celsius"], "f": ["degrees", "fahrenheit"]}.get(unit, [unit])
+        parts.append(Part(typed, [Alternative(number + unit)] + [Alternative(f"{number} {word}") for word in spelled]))
+    elif not suffix and not sign and len(number.replace(",", "").split(".")[0]) >= 4:
+        # 12,500 and 12500: the index keeps each as one word.
+        whole, _, decimals = number.replace(",", "").partition(".")
+        forms = {f"{int(whole):,}" + (f".{decimals}" if decimals else ""), number.replace(",", "")}
+        return [Part(typed, [Alternative(form) for form in sorted(forms, reverse=True)])], end
+    else:
+        return None
+    return parts, end
 
 
 def _is_initials(text):

@@ -42,6 +42,8 @@ def promoted(params):
     if not params.q or params.page != 1 or params.section or params.date:
         return []
     promotions = list(SearchPromotion.objects.filter(query__query_string=normalise(params.q)).order_by("sort_order"))
+    if not promotions:
+        return []  # the usual case: no need to ask which pages readers may see
     ids = [p.page_id for p in promotions if p.page_id]
     # Articles must also be within their reading time, like every public listing.
     articles = set(live_articles(exact=True).filter(pk__in=ids).values_list("pk", flat=True))
@@ -104,6 +106,7 @@ def _understood_json(understood):
                      for part in understood.expanded],
         "ignored": understood.ignored,
         "year": understood.year,
+        "month": understood.month,
         "latest": understood.recency,
     }
 

@@ -76,6 +76,11 @@ def test_a_year_favours_that_year_and_latest_favours_the_newest(dictionary):
     assert [p.text for p in latest.parts] == ["cup", "final"] and latest.recency_words == ["latest", "result"]
     assert understand("floods this week", dictionary).recency
     assert understand("COP30 outcome", dictionary).year is None  # not a year: part of a name
+    # A month counts as a date beside a year ("may" alone is a filler word).
+    month = understand("european central bank cuts rates june 2024", dictionary)
+    assert (month.year, month.month) == (2024, 6) and "june" not in [p.text for p in month.parts]
+    assert understand("june rates", dictionary).month is None
+    assert understand("local elections may 2025", dictionary).month == 5
     # A year and "latest" together: the year says when.
     both = understand("latest 2025 marathon winner", dictionary)
     assert both.year == 2025 and not both.recency
@@ -89,9 +94,19 @@ def test_hyphenated_words_match_joined_or_apart_and_quotes_stay_phrases(dictiona
         "healthcare": [("health care", False), ("healthcare", False)]}
 
 
-def test_money_and_percentages_are_kept_whole_for_the_analyzer(dictionary):
-    assert [p.text for p in understand("£2.4bn deal", dictionary).parts] == ["£2.4bn", "deal"]
-    assert [p.text for p in understand("rates at 4.25%", dictionary).parts] == ["rates", "4.25%"]
+def test_amounts_accept_every_way_of_writing_them(dictionary):
+    def read(text):
+        return [(part.text, [alt.text for alt in part.alternatives]) for part in understand(text, dictionary).parts]
+
+    assert read("£2.4bn deal") == [("pounds", []), ("£2.4bn", ["2.4bn", "2.4 billion"]), ("deal", [])]
+    assert read("2.4 billion pounds") == [("2.4 billion", ["2.4bn", "2.4 billion"]), ("pounds", [])]
+    assert read("$750m") == [("dollars", []), ("$750m", ["750m", "750 million"])]
+    # Per cent in any form: the number is what articles index.
+    assert read("rates at 4.25%") == read("rates at 4.25 per cent") == read("rates 4.25 percent") == [
+        ("rates", []), ("4.25", [])]
+    assert read("40.9 degrees") == [("40.9 degrees", ["40.9c", "40.9 degrees", "40.9 celsius"])]
+    assert read("12500 jobs") == [("12500", ["12500", "12,500"]), ("jobs", [])]
+    assert read("2025 budget") == [("budget", [])]  # a year, not an amount
 
 
 def test_british_and_american_spellings_fold_together():
