@@ -85,32 +85,39 @@ def test_regressions_compare_overall_and_each_kind_with_a_tolerance():
         "names ndcg: 0.0000 < baseline 0.7000 - 0.005", "names mrr: 0.0000 < baseline 1.0000 - 0.005"]
 
 
-def test_the_judged_set_is_well_formed():
-    queries = relevance.load_judgments()
-    assert len(queries) >= 45
-    kinds = {kind: sum(q.kind == kind for q in queries) for kind in relevance.KINDS}
-    assert all(count >= 5 for count in kinds.values()), kinds
+def test_the_judged_collection_is_well_formed():
+    from news.demo import corpus
+
+    ids = {record["id"] for record in corpus.records()}
+    halves = {split: relevance.load_split(split) for split in relevance.SPLITS}
+    queries = halves["dev"] + halves["heldout"]
+    assert len(queries) >= 120
+    for kind in relevance.KINDS:
+        counts = {split: sum(q.kind == kind for q in half) for split, half in halves.items()}
+        assert sum(counts.values()) >= 8 and min(counts.values()) >= 4, (kind, counts)
     for query in queries:
         # Every query has an answer worth ranking first, so its MRR can reach 1.
         assert max(query.judgments.values()) >= relevance.RELEVANT_GRADE, query.q
-        assert all("/" in key and key == key.strip("/") for key in query.judgments), query.q
-    assert len({(q.q, q.kind) for q in queries}) == len(queries)
-    assert relevance.expected_corpus_size() > 0
+        assert set(query.judgments) <= ids, (query.q, set(query.judgments) - ids)
+    assert len({(q.q, q.kind) for q in queries}) == len(queries)  # no query in both halves
+    assert relevance.expected_corpus_size(relevance.SPLITS["dev"]) == relevance.expected_corpus_size(
+        relevance.SPLITS["heldout"]) > len(ids) - 1
+    assert relevance.as_of(relevance.SPLITS["dev"]) == relevance.as_of(relevance.SPLITS["heldout"])
 
 
 def test_load_judgments_rejects_bad_grades_and_kinds(tmp_path):
     path = tmp_path / "j.json"
-    path.write_text(json.dumps({"queries": [{"q": "x", "kind": "names", "judgments": {"a/b": 4}}]}))
+    path.write_text(json.dumps({"queries": [{"q": "x", "kind": "names", "judgments": {"a-b": 4}}]}))
     with pytest.raises(ValueError, match="0-3"):
         relevance.load_judgments(path)
-    path.write_text(json.dumps({"queries": [{"q": "x", "kind": "misc", "judgments": {"a/b": 3}}]}))
+    path.write_text(json.dumps({"queries": [{"q": "x", "kind": "misc", "judgments": {"a-b": 3}}]}))
     with pytest.raises(ValueError, match="unknown kinds"):
         relevance.load_judgments(path)
 
 
-def test_resolve_names_articles_by_key_and_refuses_another_corpus():
-    query = Query(q="x", kind="names", note="", judgments={"world/a": 3, "tech/b": 1})
-    assert relevance.resolve([query], {"world/a": 10, "tech/b": 11, "tech/c": 12}) == [(query, {10: 3, 11: 1})]
+def test_resolve_names_articles_by_collection_id_and_refuses_another_corpus():
+    query = Query(q="x", kind="names", note="", judgments={"eur-2025-a": 3, "tec-2024-b": 1})
+    assert relevance.resolve([query], {"eur-2025-a": 10, "tec-2024-b": 11, "tec-2024-c": 12}) == [
+        (query, {10: 3, 11: 1})]
     with pytest.raises(LookupError, match="load_demo_content"):
-        relevance.resolve([query], {"world/a": 10})
-    assert relevance.article_key("/home/world/europe/some-slug/") == "world/europe/some-slug"
+        relevance.resolve([query], {"eur-2025-a": 10})

@@ -1,11 +1,13 @@
-"""Offline relevance: a judged query set over the demo newsroom, scored with nDCG@10 and MRR.
+"""Offline relevance: a judged collection of queries over the demo newsroom, scored with nDCG@10 and MRR.
 
-judgments.json holds the queries (each tagged with its kind) and, per query, the articles graded
-0-3 by reading them: 3 the article the query is clearly about, 2 highly relevant, 1 partially
-relevant, 0 (or unjudged) not relevant. Articles are named by a key the seeded demo generator
-reproduces on every database — their URL path below the home page (`<section path>/<slug>`) —
-never by database id. baseline.json holds the scores recorded for our search; the test
-(tests/test_relevance.py) fails when a change makes them drop.
+The articles are the written demo collection (news/demo/corpus/, loaded by `manage.py
+load_demo_content`); the queries and their grades are in dev.json and heldout.json: the development
+half is for tuning, the held-out half is only scored to check that tuning did not over-fit. Each
+query is tagged with its kind and, per query, the articles are graded 0-3 by reading them: 3 the
+article the query is clearly about, 2 highly relevant, 1 partially relevant, 0 (or unjudged) not
+relevant. Articles are named by their id in the collection (the importer's external id), the same
+on every database. baseline.json holds the scores recorded for both halves; the test
+(tests/test_relevance.py) fails when a change makes ours drop.
 
 A "ranker" is any callable taking the query text and returning article ids best first; `ours` and
 `wagtail_stock` below are the two compared by `manage.py search_relevance`.
@@ -15,16 +17,19 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-JUDGMENTS_PATH = HERE / "judgments.json"
+SPLITS = {"dev": HERE / "dev.json", "heldout": HERE / "heldout.json"}
+JUDGMENTS_PATH = SPLITS["dev"]
 BASELINE_PATH = HERE / "baseline.json"
 K = 10
 # MRR counts the first result graded 2 or more: a partially relevant hit (1) is not yet an answer to
 # the query, so a ranker that leads with one has not found what the reader wanted.
 RELEVANT_GRADE = 2
-KINDS = ["names", "phrases", "typos", "topics", "old", "recency"]
+KINDS = ["names", "typos", "abbreviation", "full_form", "question", "long", "recency", "old_year", "phrase",
+         "standfirst", "deep_body", "ambiguous", "variants", "numbers", "accents", "compounds"]
 
 Ranker = Callable[[str], list[int]]
 
@@ -76,6 +81,10 @@ class Query:
     judgments: dict  # article key -> grade
 
 
+def load_split(split: str) -> list[Query]:
+    return load_judgments(SPLITS[split])
+
+
 def load_judgments(path: Path = JUDGMENTS_PATH) -> list[Query]:
     data = json.loads(Path(path).read_text())
     queries = [Query(q=item["q"], kind=item["kind"], note=item.get("note", ""), judgments=item["judgments"])
@@ -90,8 +99,14 @@ def load_judgments(path: Path = JUDGMENTS_PATH) -> list[Query]:
 
 
 def expected_corpus_size(path: Path = JUDGMENTS_PATH) -> int:
-    """How many articles readers could see in the judged corpus (the default demo newsroom)."""
+    """How many articles readers could see in the judged collection (the demo newsroom)."""
     return json.loads(Path(path).read_text())["corpus_articles"]
+
+
+def as_of(path: Path = JUDGMENTS_PATH) -> datetime:
+    """The collection's own "today": recency is measured from it when scoring, so the scores do not
+    drift as the real date moves away from the articles' dates."""
+    return datetime.fromisoformat(json.loads(Path(path).read_text())["as_of"])
 
 
 def corpus_size() -> int:
@@ -101,27 +116,21 @@ def corpus_size() -> int:
     return live_articles().count()
 
 
-def article_key(url_path: str) -> str:
-    """'/home/world/europe/some-slug/' -> 'world/europe/some-slug': the path below the home page,
-    whatever the home page's own slug."""
-    return url_path.strip("/").split("/", 1)[-1]
-
-
 def article_ids_by_key() -> dict:
-    """{key: id} for every live article in the database."""
+    """{collection id: database id} for every live article of the collection in the database."""
     from news.models import ArticlePage
 
-    return {article_key(url_path): pk for pk, url_path in ArticlePage.objects.live().values_list("pk", "url_path")}
+    return dict(ArticlePage.objects.live().exclude(external_id=None).values_list("external_id", "pk"))
 
 
 def resolve(queries: list[Query], ids_by_key: dict | None = None) -> list[tuple[Query, dict]]:
     """Pair each query with its grades by article id. Raises if a judged key names no live article:
-    then the database does not hold the default demo newsroom and every score would be meaningless."""
+    then the database does not hold the demo newsroom and every score would be meaningless."""
     ids_by_key = article_ids_by_key() if ids_by_key is None else ids_by_key
     missing = sorted({key for query in queries for key in query.judgments if key not in ids_by_key})
     if missing:
-        raise LookupError(f"{len(missing)} judged articles are not in the database (load the default demo "
-                          f"content: manage.py load_demo_content), e.g. {missing[:3]}")
+        raise LookupError(f"{len(missing)} judged articles are not in the database (load the demo "
+                          f"newsroom: manage.py load_demo_content), e.g. {missing[:3]}")
     return [(query, {ids_by_key[key]: g for key, g in query.judgments.items()}) for query in queries]
 
 
@@ -173,13 +182,13 @@ def format_table(summaries: dict) -> str:
     summaries: {ranker name: Report.summary()}."""
     names = list(summaries)
     kinds = [kind for kind in KINDS if any(kind in s["kinds"] for s in summaries.values())]
-    head = f"{'kind':<10}{'queries':>8}" + "".join(f"  {name + ' nDCG@10':>20}{name + ' MRR':>16}" for name in names)
+    head = f"{'kind':<13}{'queries':>8}" + "".join(f"  {name + ' nDCG@10':>20}{name + ' MRR':>16}" for name in names)
     lines = [head, "-" * len(head)]
 
     def row(label, pick):
         cells = [pick(summaries[name]) for name in names]
         count = next((c["queries"] for c in cells if c), 0)
-        return f"{label:<10}{count:>8}" + "".join(
+        return f"{label:<13}{count:>8}" + "".join(
             f"  {c['ndcg']:>20.3f}{c['mrr']:>16.3f}" if c else f"  {'-':>20}{'-':>16}" for c in cells)
 
     for kind in kinds:
@@ -190,11 +199,12 @@ def format_table(summaries: dict) -> str:
 
 
 # -- the rankers compared ---------------------------------------------------------------------------
-def ours(text: str, size: int = K) -> list[int]:
-    """Readers' search (the public index), as the results page runs it."""
+def ours(text: str, size: int = K, now: datetime | None = None) -> list[int]:
+    """Readers' search (the public index), as the results page runs it, with recency measured from
+    the collection's date."""
     from search.query import SearchParams, search
 
-    return [hit.id for hit in search(SearchParams(q=text), size=size).hits]
+    return [hit.id for hit in search(SearchParams(q=text, now=now or as_of()), size=size).hits]
 
 
 def wagtail_stock(text: str, size: int = K) -> list[int]:
@@ -213,9 +223,11 @@ def load_baseline(path: Path = BASELINE_PATH) -> dict:
     return json.loads(Path(path).read_text())
 
 
-def save_baseline(summaries: dict, path: Path = BASELINE_PATH, note: str = "") -> None:
-    data = {"k": K, "relevant_grade": RELEVANT_GRADE, "note": note, **summaries}
-    Path(path).write_text(json.dumps(data, indent=2) + "\n")
+def save_baseline(splits: dict, path: Path = BASELINE_PATH, note: str = "") -> None:
+    """splits: {split: {ranker name: Report.summary()}}; splits not given keep their recorded scores."""
+    recorded = load_baseline(path).get("splits", {}) if Path(path).exists() else {}
+    data = {"k": K, "relevant_grade": RELEVANT_GRADE, "note": note, "splits": {**recorded, **splits}}
+    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def regressions(summary: dict, baseline: dict, tolerance: float) -> list[str]:

@@ -1,9 +1,10 @@
-"""Score the judged query set (search/relevance/judgments.json) with nDCG@10 and MRR.
+"""Score the judged queries (search/relevance/dev.json, heldout.json) with nDCG@10 and MRR.
 
-    manage.py load_demo_content                     # the default demo newsroom (the judged corpus)
+    manage.py load_demo_content                     # the demo newsroom (the judged collection)
     manage.py search_relevance --reindex            # rebuild both indexes, then score ours and Wagtail's
-    manage.py search_relevance --ranker ours --worst 15
-    manage.py search_relevance --record             # write search/relevance/baseline.json
+    manage.py search_relevance --ranker ours --worst 15 --kind question
+    manage.py search_relevance --split heldout      # the held-out half: only to check a finished change
+    manage.py search_relevance --split dev --split heldout --record   # write search/relevance/baseline.json
 """
 
 import io
@@ -21,6 +22,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--ranker", action="append", choices=sorted(relevance.RANKERS),
                             help="Which search to score (repeatable; default: ours and wagtail).")
+        parser.add_argument("--split", action="append", choices=sorted(relevance.SPLITS),
+                            help="Which half of the queries (repeatable; default: dev). Tune on dev only.")
+        parser.add_argument("--kind", action="append", choices=relevance.KINDS, help="Only queries of this kind.")
         parser.add_argument("--reindex", action="store_true",
                             help="First rebuild the public index and Wagtail's (update_index) from the database.")
         parser.add_argument("--record", action="store_true",
@@ -28,21 +32,17 @@ class Command(BaseCommand):
         parser.add_argument("--worst", type=int, default=10, metavar="N",
                             help="List the N lowest-scoring queries per ranker with what they returned (default 10).")
 
-    def handle(self, ranker, reindex, record, worst, **options):
+    def handle(self, ranker, split, kind, reindex, record, worst, **options):
         names = ranker or ["ours", "wagtail"]
-        if record and "ours" not in names:
-            raise CommandError("--record needs --ranker ours: the baseline is for our search")
+        splits = split or ["dev"]
+        if record and (set(names) != {"ours", "wagtail"} or kind):
+            raise CommandError("--record scores every query with both rankers: leave out --ranker and --kind")
         if reindex:
             self._reindex(names)
-        queries = relevance.load_judgments()
-        try:
-            resolved = relevance.resolve(queries)
-        except LookupError as error:
-            raise CommandError(str(error)) from error
         expected, actual = relevance.expected_corpus_size(), relevance.corpus_size()
         if actual != expected:
             # Extra articles (added by an editor, or --force) change what ranks where: the judgments
-            # and the baseline describe the default demo newsroom alone.
+            # and the baseline describe the demo newsroom alone.
             message = (f"this database has {actual} readable articles, the judged demo newsroom {expected}: "
                        f"scores are not comparable with the baseline")
             if record:
@@ -50,25 +50,32 @@ class Command(BaseCommand):
             self.stderr.write(f"Warning: {message}")
         titles = self._titles()
 
-        reports = {}
-        for name in names:
-            started = time.monotonic()
+        recorded = {}
+        for name_of_split in splits:
+            queries = [q for q in relevance.load_split(name_of_split) if not kind or q.kind in kind]
             try:
-                reports[name] = relevance.evaluate(relevance.RANKERS[name], resolved, name=name)
-            except Exception as error:  # an index that is missing or down: say what to do
-                raise CommandError(f"{name}: {error!r} (is OpenSearch up? try --reindex)") from error
-            seconds = time.monotonic() - started
-            self.stdout.write(f"{name}: {len(resolved)} queries in {seconds:.1f}s")
-        summaries = {name: report.summary() for name, report in reports.items()}
-        self.stdout.write("")
-        self.stdout.write(relevance.format_table(summaries))
-        for report in reports.values():
-            self._worst(report, titles, worst)
+                resolved = relevance.resolve(queries)
+            except LookupError as error:
+                raise CommandError(str(error)) from error
+            reports = {}
+            for name in names:
+                started = time.monotonic()
+                try:
+                    reports[name] = relevance.evaluate(relevance.RANKERS[name], resolved, name=name)
+                except Exception as error:  # an index that is missing or down: say what to do
+                    raise CommandError(f"{name}: {error!r} (is OpenSearch up? try --reindex)") from error
+                self.stdout.write(f"{name_of_split} / {name}: {len(resolved)} queries in "
+                                  f"{time.monotonic() - started:.1f}s")
+            summaries = {name: report.summary() for name, report in reports.items()}
+            self.stdout.write(f"\n{name_of_split}:\n" + relevance.format_table(summaries))
+            for report in reports.values():
+                self._worst(report, titles, worst)
+            recorded[name_of_split] = summaries
 
         if record:
-            relevance.save_baseline(
-                summaries, note="Recorded by `manage.py search_relevance --record` on the default demo newsroom.")
-            self.stdout.write(f"\nBaseline written to {relevance.BASELINE_PATH}")
+            relevance.save_baseline(recorded, note="Recorded by `manage.py search_relevance --record` on a fresh "
+                                                   "demo newsroom (manage.py load_demo_content).")
+            self.stdout.write(f"\nBaseline written to {relevance.BASELINE_PATH} ({', '.join(recorded)})")
 
     def _reindex(self, names):
         if "ours" in names:
@@ -96,4 +103,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"      {rank}. ({score.grades.get(pk, 0)}) {titles.get(pk, pk)}")
             if not score.ranked:
                 self.stdout.write("      (no results)")
-
+            missed = [pk for pk, grade in sorted(score.grades.items(), key=lambda item: -item[1])
+                      if grade >= relevance.RELEVANT_GRADE and pk not in score.ranked]
+            for pk in missed[:3]:
+                self.stdout.write(f"      missed ({score.grades[pk]}) {titles.get(pk, pk)}")
