@@ -19,7 +19,7 @@ Nothing here talks to OpenSearch: search/query.py turns an Understood into a req
 import re
 from dataclasses import dataclass, field
 
-from .synonyms import Dictionary, Form, cased, fold, tokens
+from .synonyms import Dictionary, Form, cased, tokens
 
 # Lucene's English stop words (the index drops them) and the words of questions and requests that
 # say nothing about which article is wanted.
@@ -82,17 +82,9 @@ class Understood:
     recency_words: list = field(default_factory=list)
 
     @property
-    def plain_text(self):
-        return " ".join(part.text for part in self.parts if part.plain)
-
-    @property
     def expanded(self):
         """The parts that matched the dictionary, for the results page and the query log."""
         return [part for part in self.parts if not part.plain]
-
-    @property
-    def empty(self):
-        return not self.parts and not self.phrases
 
 
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -237,6 +229,3 @@ def _alternative(form: Form):
     if form.is_cased_word:
         return Alternative(form.key[0], cased=True)
     return Alternative(" ".join(word for word in form.text.replace(".", "").split()))
-
-
-__all__ = ["Alternative", "Part", "Understood", "understand", "fold"]
