@@ -78,7 +78,6 @@ DATE_RANGES = [("day", "Past 24 hours", "now-1d/h"), ("week", "Past week", "now-
 SORTS = {"relevance": "Relevance", "newest": "Newest"}
 # Characters that are never meaningful in a query: C0/C1 controls (also the highlight markers).
 _UNWANTED = re.compile(r"[\x00-\x1f\x7f-\x9f" + HIGHLIGHT_START + HIGHLIGHT_END + "]")
-_PHRASE = re.compile(r'"([^"]+)"')
 # Roughly how OpenSearch's standard tokenizer counts words: runs of letters and digits, except that
 # each Chinese/Japanese character is a word of its own, and so is each emoji or other symbol (counted
 # generously: any character that is not a letter, digit, space or ASCII punctuation).

@@ -18,7 +18,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .spelling import american
@@ -70,7 +70,7 @@ class Token:
     start: int
     end: int
 
-    @property
+    @cached_property  # compared with every candidate form at its position
     def folded(self):
         return fold(self.text)
 
@@ -89,11 +89,11 @@ class Form:
     """One way of writing a thing: its words, and whether case matters (the rule wrote capitals)."""
     text: str
 
-    @property
+    @cached_property
     def is_cased(self):
         return any(c.isupper() for c in self.text)
 
-    @property
+    @cached_property  # read for every candidate match of every search: folded once per dictionary
     def key(self):
         return tuple(cased(w) if self.is_cased else fold(w) for w in words(self.text))
 
