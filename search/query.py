@@ -71,7 +71,7 @@ PAIR_BOOST = 1.0
 PAIR_SLOP = 2
 COMPOUND_MAX_PARTS = 8  # pairs and joined words multiply clauses: short queries only
 FUZZY_SECOND_PASS_PARTS = 4
-FUZZY_BOOST = 0.2
+FUZZY_BOOST = 0.4
 SOURCE = ["title", "standfirst", "url", "section", "section_paths", "published_date", "authors", "author_slugs"]
 DATE_RANGES = [("day", "Past 24 hours", "now-1d/h"), ("week", "Past week", "now-7d/d"),
                ("month", "Past month", "now-30d/d"), ("year", "Past year", "now-365d/d")]
@@ -322,7 +322,9 @@ class _Clauses:
             optional.append({"multi_match": {"query": " ".join(understood.recency_words), "fields": FIELDS,
                                              "boost": 0.5}})
         if understood.year:
-            optional.append({"multi_match": {"query": str(understood.year), "fields": FIELDS, "boost": 0.5}})
+            # The year and month as words too: April's inflation figure is published in May.
+            when = f"{understood.month_word} {understood.year}".strip()
+            optional.append({"multi_match": {"query": when, "fields": FIELDS, "boost": 0.5}})
         return optional
 
 
@@ -348,9 +350,19 @@ def _text_query(understood, mode=EXACT, clauses=None):
         some = clauses.some_words(1, relaxed=True)
         if some is not None:
             should.append({"bool": {**some["bool"], "boost": LOOSE_BOOST, "_name": "some"}})
+        ranking = []
     else:
+        ranking = clauses.ranking()
         should = [{"bool": {**clauses.all_words()["bool"], "_name": "all"}}]
-        if len(parts) > 1:
+        if len(parts) >= SOME_MIN_PARTS and ranking:
+            # Word pairs and the year only add to articles with most of the words: two words of a long
+            # question side by side ("people died") must not lift a story about something else. Nested
+            # in the "most" clause (scaled back up from its boost) so it is evaluated once.
+            should.append({"bool": {"must": [clauses.some_words(LOOSE_MATCH)],
+                                    "should": [{"bool": {"should": ranking, "boost": 1 / LOOSE_BOOST}}],
+                                    "boost": LOOSE_BOOST, "_name": "most"}})
+            ranking = []
+        elif len(parts) > 1:
             should.append({"bool": {**clauses.some_words(LOOSE_MATCH)["bool"], "boost": LOOSE_BOOST, "_name": "most"}})
         if len(parts) >= SOME_MIN_PARTS:
             # Longer queries: articles with some of the words fill the tail, weighted lower still (a
@@ -359,8 +371,7 @@ def _text_query(understood, mode=EXACT, clauses=None):
         if mode == CLOSE:
             # "tarik mehmood" finds Tariq Mahmood too, below the exact matches.
             should.append({"bool": {**clauses.all_words(fuzzy=True)["bool"], "boost": FUZZY_BOOST, "_name": "close"}})
-    return {"bool": {"must": [{"bool": {"should": should, "minimum_should_match": 1}}],
-                     "should": clauses.ranking() if mode != RELAXED else []}}
+    return {"bool": {"must": [{"bool": {"should": should, "minimum_should_match": 1}}], "should": ranking}}
 
 
 def _visible():

@@ -78,6 +78,7 @@ class Understood:
     ignored: list = field(default_factory=list)  # filler words left out of matching
     year: int | None = None
     month: int | None = None  # only with a year
+    month_word: str = ""  # the month as typed ("april"): articles about that month say it too
     recency: bool = False
     recency_words: list = field(default_factory=list)
 
@@ -142,6 +143,7 @@ def understand(text, dictionary=None):
         months = [p for p in result.parts + [Part(w) for w in pending_filler] if p.plain and p.text.lower() in MONTHS]
         if months:
             result.month = MONTHS[months[0].text.lower()]
+            result.month_word = months[0].text
             result.parts = [p for p in result.parts if p is not months[0]]
             pending_filler = [w for w in pending_filler if w.lower() not in MONTHS]
     result.ignored = pending_filler

@@ -186,3 +186,26 @@ def test_a_month_with_the_year_favours_that_month(client, stories, make_article)
     data = api(client, q="budget october 2023")
     assert ids(data)[:2] == [october.pk, march.pk]
     assert (data["understood"]["year"], data["understood"]["month"]) == (2023, 10)
+
+
+def test_a_month_named_with_its_year_is_also_one_of_the_words(client, stories, make_article):
+    from datetime import UTC, datetime
+
+    # April's figure is published in May: the month is a date to favour and a word the article says.
+    about_april = make_article("Inflation jumps as April bills rise", body="Prices rose 3.6% in the year to April.",
+                               published_date=datetime(2023, 5, 17, 7, tzinfo=UTC))
+    other = make_article("Inflation rises unexpectedly", body="Inflation rose for the first time in ten months.",
+                         published_date=datetime(2023, 1, 17, 7, tzinfo=UTC))
+    assert ids(api(client, q="inflation april 2023"))[:2] == [about_april.pk, other.pk]
+
+
+def test_neighbouring_words_of_a_long_question_do_not_lift_an_unrelated_story(client, stories, make_article):
+    # Two of the question's words side by side ("people died") in last week's storm story must not
+    # outrank last year's story with most of its words.
+    storm = make_article("Two people died as storm floods the Severn", body="Two people died when the river burst.",
+                         published_date=timezone.now() - timedelta(days=3))
+    quake = make_article("Aid reaches Myanmar after the earthquake", body="Officials said 3,400 had died.",
+                         published_date=timezone.now() - timedelta(days=400))
+    data = api(client, q="how many people died in the myanmar earthquake")
+    assert ids(data)[:2] == [quake.pk, storm.pk]
+
