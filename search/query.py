@@ -291,10 +291,12 @@ class _Clauses:
 
     def some_words(self, enough, relaxed=False):
         """An article with `enough` of the parts (a minimum_should_match) and every quoted phrase;
-        relaxed, a quoted phrase counts as one more part and its words need not be in that order."""
+        relaxed, a quoted phrase counts as one more part, with most of its words in any order (a phrase
+        remembered a little wrong, "doesn't" for "does not", still finds its article)."""
         should, filters = list(self.parts), self.phrases()
         if relaxed:
-            should += [{"multi_match": {"query": p, "type": "cross_fields", "fields": FIELDS, "operator": "and"}}
+            should += [{"multi_match": {"query": p, "type": "cross_fields", "fields": FIELDS,
+                                        "minimum_should_match": LOOSE_MATCH}}
                        for p in self.understood.phrases]
             filters = []
         if not should:

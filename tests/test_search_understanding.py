@@ -209,3 +209,10 @@ def test_neighbouring_words_of_a_long_question_do_not_lift_an_unrelated_story(cl
     data = api(client, q="how many people died in the myanmar earthquake")
     assert ids(data)[:2] == [quake.pk, storm.pk]
 
+
+def test_a_quoted_phrase_remembered_a_little_wrong_still_finds_its_article(client, stories, make_article):
+    bakery = make_article("Power cuts return to Johannesburg", body="'The bread does not wait for the schedule,' "
+                          "said a baker who now works through the night.")
+    data = api(client, q='"the bread doesn\'t wait for the schedule"')
+    assert ids(data)[:1] == [bakery.pk]
+    assert data["relaxed"] == "some" and data["notice"]
