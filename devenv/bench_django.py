@@ -61,6 +61,9 @@ class TimedClient:
     def count(self, **kwargs):
         return self._timed("count", **kwargs)
 
+    def msearch(self, **kwargs):
+        return self._timed("msearch", **kwargs)
+
     def __getattr__(self, name):
         return getattr(self._client, name)
 

@@ -421,8 +421,9 @@ def _scored(understood, query, now):
     return scored
 
 
-def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None):
-    """The OpenSearch request for a results page (exposed for the benchmark's raw timings)."""
+def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=None):
+    """The OpenSearch request for a results page (exposed for the benchmark's raw timings). With
+    `suggest` (by default: in the second passes) it also asks the phrase suggester for "Did you mean"."""
     understood = understood or understand(params.q, synonyms.current())
     clauses = _Clauses(understood)
     section_filter, date_filter = _filters(params)
@@ -464,9 +465,9 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None):
         body["highlight"]["highlight_query"] = _text_query(understood, EXACT, clauses)
     if params.sort == "newest":
         body["sort"] = [{"published_date": {"order": "desc"}}, "_score"]
-    if params.q and mode != EXACT and params.page == 1:
-        # "Did you mean" is only shown when few articles have every word: only the second passes,
-        # which run exactly then, ask for it.
+    if params.q and params.page == 1 and (mode != EXACT if suggest is None else suggest):
+        # "Did you mean" is only shown when few articles have every word: the second passes, which
+        # run exactly then, ask for it (and a short query's first request, see search()).
         body["suggest"] = {"text": params.q.replace('"', " "), "did_you_mean": {"phrase": {
             "field": "did_you_mean", "size": 1, "max_errors": 2, "confidence": 1.0,
             "direct_generator": [{"field": "did_you_mean", "suggest_mode": "missing", "min_word_length": 3}],
@@ -514,20 +515,28 @@ def search(params, size=PAGE_SIZE, timeout=None):
     extra = {"request_timeout": timeout} if timeout else {}
     understood = results.understood = understand(params.q, synonyms.current())
 
-    def run(mode):
-        return _call(client.search, index=alias_name(), body=search_body(params, size, mode, understood), **extra)
+    short = len(understood.parts) <= FUZZY_SECOND_PASS_PARTS
 
-    response = run(EXACT)
+    def body(mode, suggest=None):
+        return search_body(params, size, mode, understood, suggest=suggest)
+
+    # A short query asks for "Did you mean" in its first request: when few articles have every word,
+    # the second pass and the check that the suggestion finds anything then go in one round trip.
+    response = _call(client.search, index=alias_name(), body=body(EXACT, suggest=short), **extra)
     complete, total = response["aggregations"]["complete"]["doc_count"], response["hits"]["total"]["value"]
-    if total == 0:
-        # No article has most of the words: close spellings of all of them, or any of them.
-        relaxed = run(RELAXED)
-        if relaxed["hits"]["total"]["value"]:
-            results.relaxed = "close" if relaxed["aggregations"]["complete"]["doc_count"] else "some"
-        response = relaxed
-    elif complete < FEW_RESULTS and len(understood.parts) <= FUZZY_SECOND_PASS_PARTS:
-        # Few articles have every word of a short query (a name, a misspelling): add close spellings.
-        response = run(CLOSE)
+    suggestion = _suggestion(response, params) if complete < FEW_RESULTS else ""
+    # No article has most of the words: close spellings of all of them, or any of them. Few articles
+    # have every word of a short query (a name, a misspelling): close spellings below them.
+    second = RELAXED if total == 0 else CLOSE if complete < FEW_RESULTS and short else None
+    suggestion_finds = None
+    if second and suggestion:
+        response, check = _msearch(client, [body(second, suggest=False), _finds_anything_body(suggestion)], extra)
+        suggestion_finds = check["hits"]["total"]["value"] > 0
+    elif second:
+        response = _call(client.search, index=alias_name(), body=body(second, suggest=not short), **extra)
+        suggestion = suggestion or _suggestion(response, params)
+    if second == RELAXED and response["hits"]["total"]["value"]:
+        results.relaxed = "close" if response["aggregations"]["complete"]["doc_count"] else "some"
     if total and complete == 0:
         # What the best results have: most of the words, or close spellings of them all.
         matched = set().union(*(hit.get("matched_queries", []) for hit in response["hits"]["hits"]))
@@ -541,23 +550,47 @@ def search(params, size=PAGE_SIZE, timeout=None):
     counts = response["aggregations"]["dates"]["ranges"]["buckets"]
     results.dates = [{"key": key, "label": label, "count": counts[key]["doc_count"], "selected": key == params.date}
                      for key, label, _ in DATE_RANGES]
-    options = ((response.get("suggest") or {}).get("did_you_mean") or [{}])[0].get("options", [])
-    if complete < FEW_RESULTS and options \
-            and options[0]["text"].lower() != params.q.lower().replace('"', " ").strip() \
-            and _finds_anything(client, options[0]["text"], extra):
-        results.did_you_mean = options[0]["text"]
+    if suggestion and suggestion_finds is None:
+        suggestion_finds = _call(client.search, index=alias_name(), body=_finds_anything_body(suggestion),
+                                 **extra)["hits"]["total"]["value"] > 0
+    if suggestion and suggestion_finds:
+        results.did_you_mean = suggestion
     results.took_ms = (time.monotonic() - started) * 1000
     return results
 
 
-def _finds_anything(client, text, extra):
+def _suggestion(response, params):
+    """The phrase suggester's correction of the query, if it is one."""
+    options = ((response.get("suggest") or {}).get("did_you_mean") or [{}])[0].get("options", [])
+    if options and options[0]["text"].lower() != params.q.lower().replace('"', " ").strip():
+        return options[0]["text"]
+    return ""
+
+
+def _finds_anything_body(text):
     """Whether a "Did you mean" suggestion finds visible articles. The phrase suggester reads the
     index's term dictionary, which keeps words of deleted and expired documents until segments
     merge; without this check a typo could be "corrected" to a word of an unpublished article.
     (The suggester's own collate option needs the lang-mustache module.)"""
-    body = {"query": {"bool": {"must": [_Clauses(understand(text, synonyms.current())).all_words()],
-                               "filter": [_visible()]}}}
-    return _call(client.count, index=alias_name(), body=body, **extra)["count"] > 0
+    return {"query": {"bool": {"must": [_Clauses(understand(text, synonyms.current())).all_words()],
+                               "filter": [_visible()]}},
+            "size": 0, "track_total_hits": 1, "terminate_after": 1}
+
+
+def _msearch(client, bodies, extra):
+    """Several searches of the public index in one round trip; an error in any is raised as a
+    single search's would be."""
+    lines = []
+    for body in bodies:
+        lines += [{"index": alias_name()}, body]
+    responses = _call(client.msearch, body=lines, **extra)["responses"]
+    for response in responses:
+        if "error" in response:  # msearch answers 200 and puts each search's failure in its place
+            status, error = response.get("status", 500), response["error"]
+            if status == 404 or status >= 500 or "closed" in str(error):
+                raise SearchUnavailable(str(error))
+            raise TransportError(status, error.get("type", "error"), error)
+    return responses
 
 
 _section_titles = {"at": 0.0, "titles": {}}
