@@ -92,7 +92,7 @@ def print_addresses(env, password, how):
     print(
         f"\n    Newsroom:  http://{HOST}:{PORT}/   ({how})\n"
         f"    Admin:     http://{HOST}:{PORT}/admin/   user {ADMIN_USER!r}, password {password!r}\n"
-        f"    Health:    http://{HOST}:{PORT}/healthz\n"
+        f"    Health:    http://{HOST}:{PORT}/healthz (details, signed in: /healthz/status)\n"
         f"    Search:    {env['OPENSEARCH_URL']}\n"
         "    Scheduled publishing: checked every 30 s by the scheduler process\n"
         "    Search indexing: the task worker (manage.py db_worker) keeps both indexes in step\n\n"

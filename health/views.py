@@ -1,9 +1,19 @@
-"""/healthz: is this app server able to serve? Load balancers and `make run` poll it."""
+"""Health probes.
 
+- /healthz (liveness, for load balancers and `make run`): can this app server serve pages? Only the
+  database is checked: pages, feeds and publishing need it, search does not (readers get a clear
+  "search is unavailable" while OpenSearch is down), so a search outage never takes app servers out
+  of rotation. The answer is one word; nothing internal is shown to whoever asks.
+- /healthz/status (for operators): every dependency with its error, timings and the index lag;
+  503 when one is failing. Only for staff, or with HEALTH_STATUS_TOKEN as a bearer token (monitoring).
+"""
+
+import hmac
 import time
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_tasks import TaskResultStatus, task_backends
@@ -72,6 +82,25 @@ def search_queue():
 
 @never_cache
 def healthz(request):
+    """Liveness: 200 {"status": "ok"} while the database answers, else 503 {"status": "fail"}."""
+    ok = check_database()["status"] == "ok"
+    return JsonResponse({"status": "ok" if ok else "fail"}, status=200 if ok else 503)
+
+
+def _may_see_status(request):
+    token = settings.HEALTH_STATUS_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if token and given and hmac.compare_digest(given.encode(), token.encode()):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user and user.is_active and user.is_staff)
+
+
+@never_cache
+def status(request):
+    """Readiness and detail for operators: what is failing and why, and the index lag."""
+    if not _may_see_status(request):
+        raise Http404  # the same answer as for a page that does not exist: nothing to probe
     checks = {"database": _timed(check_database), "opensearch": _timed(check_opensearch)}
     failing = [name for name, result in checks.items() if result["status"] != "ok"]
     body = {"status": "fail" if failing else "ok", "failing": failing, "checks": checks}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", health_views.healthz, name="healthz"),
+    path("healthz/status", health_views.status, name="health-status"),
     path("", include("search.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("api/", include("trending.urls")),

@@ -1,62 +1,102 @@
-"""/healthz reports the database and OpenSearch, fast, never cached, 503 naming what is down."""
+"""Health probes. /healthz is liveness for load balancers: the database only, one word, never an
+internal detail, fast whatever OpenSearch does. /healthz/status is the operators' detail (each
+dependency with its error, the index lag), only for staff or with the monitoring token."""
 
+import os
+import signal
 import statistics
 import time
 
 import pytest
+from django.contrib.auth.models import User
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
 
+TOKEN = "a-long-random-monitoring-token"
 
-def get_health(client):
+
+def timed_get(client, path, **headers):
     started = time.perf_counter()
-    response = client.get("/healthz")
+    response = client.get(path, headers=headers)
     return response, time.perf_counter() - started
 
 
-def test_healthz_is_ok_when_both_are_up(client):
-    response, _ = get_health(client)
+def status_of(client):
+    return timed_get(client, "/healthz/status", Authorization=f"Bearer {TOKEN}")
+
+
+@pytest.fixture
+def monitoring(settings):
+    settings.HEALTH_STATUS_TOKEN = TOKEN
+
+
+def use_node(settings, node):
+    settings.OPENSEARCH_URL = node.url
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "URLS": [node.url]}}
+
+
+def test_liveness_says_ok_and_nothing_else(client):
+    response, _ = timed_get(client, "/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_probes_are_never_cached(client, monitoring):
+    for response in (timed_get(client, "/healthz")[0], status_of(client)[0]):
+        cache_control = response["Cache-Control"]
+        assert "no-cache" in cache_control and "no-store" in cache_control and "max-age=0" in cache_control
+
+
+def test_liveness_answers_within_50ms(client):
+    timed_get(client, "/healthz")  # the first call opens the connection
+    timings = [timed_get(client, "/healthz")[1] for _ in range(7)]
+    assert statistics.median(timings) < 0.05, timings
+
+
+def test_status_reports_each_dependency_to_operators(client, monitoring):
+    response, _ = status_of(client)
     assert response.status_code == 200
     data = response.json()
-    assert data["status"] == "ok"
-    assert data["failing"] == []
-    assert data["checks"]["database"]["status"] == "ok"
-    assert data["checks"]["database"]["vendor"] == "postgresql"
+    assert data["status"] == "ok" and data["failing"] == []
+    assert data["checks"]["database"]["status"] == "ok" and data["checks"]["database"]["vendor"] == "postgresql"
     assert data["checks"]["opensearch"]["status"] == "ok"
     assert data["checks"]["opensearch"]["cluster_status"] in {"green", "yellow"}
     assert data["checks"]["opensearch"]["number_of_nodes"] == 1
+    assert "backend" in data["search_queue"]  # its counts: test_search_resilience (a durable queue)
 
 
-def test_healthz_is_never_cached(client):
-    response, _ = get_health(client)
-    cache_control = response["Cache-Control"]
-    assert "no-cache" in cache_control and "no-store" in cache_control and "max-age=0" in cache_control
+def test_status_is_only_for_staff_or_the_monitoring_token(client, settings):
+    settings.HEALTH_STATUS_TOKEN = ""
+    assert timed_get(client, "/healthz/status")[0].status_code == 404
+    assert timed_get(client, "/healthz/status", Authorization="Bearer ")[0].status_code == 404  # no token set
+    settings.HEALTH_STATUS_TOKEN = TOKEN
+    assert timed_get(client, "/healthz/status")[0].status_code == 404
+    assert timed_get(client, "/healthz/status", Authorization="Bearer wrong")[0].status_code == 404
+    assert status_of(client)[0].status_code == 200
+    reader = User.objects.create_user("reader", password="pw-reader-1234")
+    client.force_login(reader)
+    assert timed_get(client, "/healthz/status")[0].status_code == 404
+    reader.is_staff = True
+    reader.save()
+    assert timed_get(client, "/healthz/status")[0].status_code == 200
 
 
-def test_healthz_answers_within_100ms(client):
-    get_health(client)  # first call opens the connections
-    timings = [get_health(client)[1] for _ in range(7)]
-    assert statistics.median(timings) < 0.1, timings
-
-
-def test_opensearch_down_gives_503_naming_it_while_pages_and_publishing_go_on(
-    client, settings, throwaway_node, home, make_article
+def test_search_down_keeps_app_servers_in_rotation_and_pages_serving(
+    client, settings, monitoring, throwaway_node, home, make_article
 ):
-    settings.OPENSEARCH_URL = throwaway_node.url
-    settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "URLS": [throwaway_node.url]}
-    }
-    response, _ = get_health(client)
-    assert response.status_code == 200, response.json()
+    use_node(settings, throwaway_node)
+    assert status_of(client)[0].status_code == 200
 
     throwaway_node.stop()
 
-    response, elapsed = get_health(client)
+    # Liveness: still in rotation, and nothing about the outage shown to whoever asks.
+    response, elapsed = timed_get(client, "/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"} and elapsed < 0.1
+    # Operators see what is down and why.
+    response, elapsed = status_of(client)
     assert response.status_code == 503
     data = response.json()
-    assert data["status"] == "fail"
-    assert data["failing"] == ["opensearch"]
-    assert data["checks"]["database"]["status"] == "ok"
+    assert data["failing"] == ["opensearch"] and data["checks"]["database"]["status"] == "ok"
     assert "ConnectionError" in data["checks"]["opensearch"]["error"]
     assert elapsed < 1.0
 
@@ -70,3 +110,32 @@ def test_opensearch_down_gives_503_naming_it_while_pages_and_publishing_go_on(
     assert response.status_code == 200
     assert "Search is temporarily unavailable" in response.content.decode()
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_hung_search_node_never_slows_liveness(client, settings, monitoring, throwaway_node):
+    use_node(settings, throwaway_node)
+    pid = throwaway_node.pid()
+    os.kill(pid, signal.SIGSTOP)  # the JVM frozen: connections open, no answers (a long GC, a hung host)
+    try:
+        response, elapsed = timed_get(client, "/healthz")
+        assert response.status_code == 200 and elapsed < 0.1
+        response, elapsed = status_of(client)
+        assert response.status_code == 503 and response.json()["failing"] == ["opensearch"]
+        assert elapsed < 1.5  # the probe gives up after 0.5 s
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_down_fails_liveness_without_saying_why(client, monkeypatch):
+    from django.db import connection
+
+    # A database the server cannot reach: a closed port on this machine.
+    monkeypatch.setitem(connection.settings_dict, "PORT", "1")
+    connection.close()
+    try:
+        response, _ = timed_get(client, "/healthz")
+        assert response.status_code == 503 and response.json() == {"status": "fail"}
+    finally:
+        monkeypatch.undo()
+        connection.close()

@@ -65,7 +65,8 @@ def test_search_outage_and_recovery(client, throwaway_node, task_worker, home):
     from news.models import Author, SectionPage
 
     # Readers' production time limit (the suite's default is more patient).
-    with override_settings(OPENSEARCH_URL=throwaway_node.url, TASKS=DATABASE_TASKS, SEARCH_TIMEOUT=0.8):
+    with override_settings(OPENSEARCH_URL=throwaway_node.url, TASKS=DATABASE_TASKS, SEARCH_TIMEOUT=0.8,
+                           HEALTH_STATUS_TOKEN="monitoring"):
         section = SectionPage(title="World", slug="world")
         home.add_child(instance=section)
         section.save_revision().publish()
@@ -119,7 +120,8 @@ def test_search_outage_and_recovery(client, throwaway_node, task_worker, home):
             task_path="search.tasks.sync_articles", status="READY", run_after__gt=timezone.now(),
             run_after__lt=timezone.now() + timedelta(minutes=5)).exists(), 10, "the worker to schedule a retry")
 
-        health = client.get("/healthz")
+        assert client.get("/healthz").status_code == 200  # app servers stay in rotation
+        health = client.get("/healthz/status", headers={"Authorization": "Bearer monitoring"})
         assert health.status_code == 503 and health.json()["failing"] == ["opensearch"]
         # The lag is visible to operators, deferred retries included (they are the whole backlog now).
         queue = health.json()["search_queue"]

@@ -376,6 +376,9 @@ OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "newsroom_")
 OPENSEARCH_TIMEOUT = float(os.environ.get("OPENSEARCH_TIMEOUT", "5"))
 # Readers' searches give up sooner than indexing: the results page must answer within a second.
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "0.8"))
+# /healthz/status (each dependency's state and errors, the index lag) is for staff, or for
+# monitoring that sends "Authorization: Bearer <this>". Empty: staff only.
+HEALTH_STATUS_TOKEN = os.environ.get("HEALTH_STATUS_TOKEN", "")
 
 
 def opensearch_backend(prefix, replicas=OPENSEARCH_REPLICAS):
