@@ -11,9 +11,14 @@ class NewsConfig(AppConfig):
     name = "news"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
+        from taggit.models import Tag
         from wagtail.models import Page, PageViewRestriction
         from wagtail.signals import post_page_move
+
+        from .tags import give_every_tag_a_usable_slug
+
+        pre_save.connect(give_every_tag_a_usable_slug, sender=Tag, dispatch_uid="news-tag-slugs")
 
         # This process's copy of the view restrictions (news.models.restricted_paths) is dropped at
         # the very start of a change that affects them: news is ready before search, so receivers
