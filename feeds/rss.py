@@ -5,6 +5,8 @@ from html import escape
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 
+from news.text import publishable
+
 from .content import latest_articles, site_for, site_name_for, site_settings
 
 
@@ -28,16 +30,18 @@ class ArticleFeed(Feed):
         return section
 
     # -- the channel -----------------------------------------------------------------------------
+    # Every text below goes through news.text.publishable: XML cannot carry control characters, and
+    # a feed must never fail on what an article (or a record stored before they were dropped) holds.
     def title(self, section):
-        return self.site_name if section is None else f"{section.title} | {self.site_name}"
+        return publishable(self.site_name if section is None else f"{section.title} | {self.site_name}")
 
     def link(self, section):
         return (section or self.site.root_page).get_full_url(self.request)
 
     def description(self, section):
         if section is None:
-            return site_settings(self.request).tagline or f"The latest news from {self.site_name}."
-        return section.intro or f"The latest {section.title} news from {self.site_name}."
+            return publishable(site_settings(self.request).tagline or f"The latest news from {self.site_name}.")
+        return publishable(section.intro or f"The latest {section.title} news from {self.site_name}.")
 
     def feed_url(self, section):
         if section is None:
@@ -50,12 +54,12 @@ class ArticleFeed(Feed):
 
     def item_title(self, article):
         # Plain text, escaped once by the XML writer. (Django's default double-escapes titles.)
-        return article.title
+        return publishable(article.title)
 
     def item_description(self, article):
         # <description> is HTML in RSS 2.0 and the standfirst plain text: escape &, < and > for HTML
         # (quotes need no escaping outside attributes).
-        return escape(article.standfirst, quote=False)
+        return escape(publishable(article.standfirst), quote=False)
 
     def item_link(self, article):
         return article.get_full_url(self.request)
@@ -67,10 +71,10 @@ class ArticleFeed(Feed):
         return article.updated_date
 
     def item_author_name(self, article):
-        return ", ".join(author.name for author in article.authors) or None
+        return publishable(", ".join(author.name for author in article.authors)) or None
 
     def item_categories(self, article):
-        tags = sorted(tag.name for tag in article.tags.all())
+        tags = sorted(publishable(tag.name) for tag in article.tags.all())
         return [article.section_title, *tags] if article.section_title else tags
 
     def item_guid(self, article):

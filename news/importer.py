@@ -24,6 +24,7 @@ from home.models import HomePage
 from .blocks import ArticleBodyBlock
 from .models import ArticlePage, Author, SectionPage
 from .publishing import author_by_name, create_article
+from .text import publishable
 
 REQUIRED = ("id", "title", "section")
 KNOWN = {"id", "title", "standfirst", "body", "section", "authors", "tags", "published_at", "updated_at",
@@ -132,7 +133,9 @@ def string_list(record, name, max_length):
     value = record.get(name) or []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise RecordError(f"{name} must be a list of non-empty strings")
-    value = [v.strip() for v in value]
+    value = [publishable(v).strip() for v in value]
+    if not all(value):
+        raise RecordError(f"{name} must be a list of non-empty strings")
     if any(len(v) > max_length for v in value):
         raise RecordError(f"{name} must be at most {max_length} characters each")
     return value
@@ -152,10 +155,12 @@ def import_record(record, base_dir, lead_image=None):
     external_id = str(record["id"])
     if len(external_id) > 200:
         raise RecordError("id is longer than 200 characters")
-    title = str(record["title"]).strip()
+    # Control characters have no place in news copy and no way into a feed: dropped here (the
+    # model drops them on save too, news.text).
+    title = publishable(str(record["title"])).strip()
     if not title or len(title) > 255:
         raise RecordError("title must be 1-255 characters")
-    standfirst = str(record.get("standfirst") or "")
+    standfirst = publishable(str(record.get("standfirst") or ""))
     if len(standfirst) > 400:
         raise RecordError("standfirst is longer than 400 characters")
 

@@ -26,6 +26,7 @@ from wagtail.search import index
 
 from .blocks import ArticleBodyBlock
 from .previews import PreviewModesMixin
+from .text import publishable
 
 WORDS_PER_MINUTE = 230  # adult silent reading speed for news prose
 ARTICLES_PER_PAGE = 20
@@ -253,7 +254,20 @@ class ArticlePage(PreviewModesMixin, Page):
         index.FilterField("breaking"),
     ]
 
+    # Plain-text fields readers see, in feeds and sitemaps too (news.text.publishable).
+    PLAIN_TEXT_FIELDS = ("title", "draft_title", "seo_title", "search_description", "standfirst",
+                         "lead_image_caption", "lead_image_credit")
+
+    def clean(self):
+        self.strip_unpublishable_characters()  # before Wagtail saves the revision's content
+        super().clean()
+
+    def strip_unpublishable_characters(self):
+        for name in self.PLAIN_TEXT_FIELDS:
+            setattr(self, name, publishable(getattr(self, name)))
+
     def save(self, *args, **kwargs):
+        self.strip_unpublishable_characters()
         self.refresh_derived_fields()
         if self.live and self.published_date is None and self.first_published_at is not None:
             # First publication: Wagtail's publish action has just set first_published_at.

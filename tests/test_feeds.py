@@ -399,3 +399,37 @@ def test_query_count_does_not_grow_with_articles(client, home, section, author, 
     for url in urls[1:]:
         with django_assert_max_num_queries(with_5[url]):
             assert client.get(url).status_code == 200
+
+
+# -- content no feed can carry -------------------------------------------------------------------------
+
+CONTROL = "\x00\x0b\x0c\x1b\x7f\x85"
+
+
+def test_control_characters_are_dropped_when_an_article_is_saved(client, make_article):
+    article = make_article(f"Flood{CONTROL} defences hold", standfirst="Rivers\x0b peaked\x00 overnight.",
+                           lead_image_caption="The\x0c Severn")
+    article.refresh_from_db()
+    assert (article.title, article.standfirst, article.lead_image_caption) == (
+        "Flood defences hold", "Rivers peaked overnight.", "The Severn")
+    assert article.get_latest_revision_as_object().title == "Flood defences hold"
+    _, root = fetch_xml(client, "/feed/", RSS_TYPE)
+    assert "Flood defences hold" in rss_titles(root)
+
+
+def test_feeds_never_fail_on_control_characters_stored_before(client, make_article, author):
+    article = make_article("Storm warning", standfirst="Gusts of 80mph.", published_date=timezone.now(),
+                           tags=["weather\x0b"])
+    # As a row written before they were dropped on save (PostgreSQL refuses NUL itself).
+    type(article).objects.filter(pk=article.pk).update(title="Storm\x0b warning\x1b", standfirst="Gusts\x0c of 80mph.")
+    Author.objects.filter(pk=author.pk).update(name=f"{author.name}\x08")
+
+    _, root = fetch_xml(client, "/feed/", RSS_TYPE)
+    item = rss_items(root)[0]
+    assert item.findtext("title") == "Storm warning"
+    assert item.findtext("description") == "Gusts of 80mph."
+    assert "weather" in [c.text for c in item.findall("category")]
+    _, root = fetch_xml(client, f"{article.get_parent().url}feed/", RSS_TYPE)
+    assert rss_titles(root) == ["Storm warning"]
+    _, root = fetch_xml(client, "/news-sitemap.xml", XML_TYPE)
+    assert root.find(f"{SM}url/{NEWS}news").findtext(f"{NEWS}title") == "Storm warning"

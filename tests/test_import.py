@@ -420,3 +420,17 @@ def test_images_only_from_the_images_folder_and_flags_must_be_booleans(tmp_path,
     assert "inside the images folder" in report.errors[0][1] and "inside the images folder" in report.errors[1][1]
     assert "true or false" in report.errors[2][1]
     assert not ArticlePage.objects.filter(external_id__startswith="p-").exists()
+
+
+def test_control_characters_are_dropped_and_a_tag_of_nothing_else_is_refused(tmp_path, section):
+    base = {"section": "world", "authors": ["Elena Rossi"], "published_at": "2026-01-05T09:00:00Z"}
+    path = write_jsonl(tmp_path / "ctl.jsonl",
+                       {**base, "id": "ctl-1", "title": "Ferry\x0b services\x00 resume",
+                        "standfirst": "After\x1b the storm.", "tags": ["transport\x0c", "weather"]},
+                       {**base, "id": "ctl-2", "title": "Only a control tag", "tags": ["\x0b\x00"]})
+    report = import_jsonl(path)
+    assert [(number, "tags must be a list of non-empty strings" in message) for number, message in report.errors] \
+        == [(2, True)]
+    article = ArticlePage.objects.get(external_id="ctl-1")
+    assert (article.title, article.standfirst) == ("Ferry services resume", "After the storm.")
+    assert sorted(tag.name for tag in article.tags.all()) == ["transport", "weather"]

@@ -2,6 +2,8 @@ from datetime import UTC, datetime
 
 from django import template
 
+from news.text import publishable
+
 register = template.Library()
 
 
@@ -15,3 +17,9 @@ def w3c_datetime(value):
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(microsecond=0).isoformat()
     return value.isoformat()
+
+
+@register.filter
+def xml_text(value):
+    """Text XML can carry (news.text.publishable): a sitemap must never be malformed by content."""
+    return publishable(str(value))
