@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from health import views as health_views
+from security import views as security_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -13,6 +14,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", health_views.healthz, name="healthz"),
     path("healthz/status", health_views.status, name="health-status"),
+    # Wagtail's page-password form, throttled (its own route, in wagtail_urls below, is never reached).
+    path("_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+         security_views.page_password),
     path("", include("search.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("api/", include("trending.urls")),
