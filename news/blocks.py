@@ -119,6 +119,22 @@ class RelatedLinksBlock(blocks.StructBlock):
     heading = blocks.CharBlock(default="Read more", max_length=80)
     links = blocks.ListBlock(RelatedLinkBlock(), min_num=1)
 
+    def get_context(self, value, parent_context=None):
+        """The links readers may follow: a chosen article only while readers may see it (the one
+        rule, news.models.live_articles: live, not private, in its publication window), else the
+        outside link given beside it, if any."""
+        from .models import live_articles  # blocks are imported by models
+
+        context = super().get_context(value, parent_context)
+        chosen = [link.get("page").pk for link in value["links"] if link.get("page")]
+        visible = set(live_articles().filter(pk__in=chosen).values_list("pk", flat=True)) if chosen else set()
+        context["shown"] = []
+        for link in value["links"]:
+            page = link.get("page") if link.get("page") and link.get("page").pk in visible else None
+            if page or link.get("url"):
+                context["shown"].append({"page": page, "url": link.get("url"), "title": link.get("title")})
+        return context
+
     class Meta:
         icon = "list-ul"
         template = f"{BLOCK_TEMPLATES}/related_links.html"

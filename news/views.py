@@ -10,8 +10,13 @@ from .models import NEWEST_FIRST, Author, live_articles, paginate
 
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
+    articles = author.articles()
+    if not articles.exists():
+        # As for tags: an author whose articles are all drafts or private has no public page (and
+        # none in the sitemap), so the page cannot reveal that those articles exist.
+        return TemplateResponse(request, "404.html", {}, status=404)
     return TemplateResponse(request, "pages/author_page.html", {
-        "author": author, "articles": cards(paginate(request, author.articles())),
+        "author": author, "articles": cards(paginate(request, articles)),
     })
 
 
