@@ -4,8 +4,12 @@ Promoted results ("for this query, show this article first") are Wagtail's own
 wagtail.contrib.search_promotions, under Settings → Promoted search results.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import F
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -13,6 +17,9 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from .synonyms import default_synonyms, validate_rules
 
 LOGGED_QUERY_LENGTH = 100
+# Where queries beyond the day's limit are counted. Not a possible query: logged queries are
+# lower-cased (normalise), this has capitals.
+OVERFLOW = "(Other queries: over the day's limit)"
 
 
 def normalise(query):
@@ -66,18 +73,37 @@ class SearchQueryLog(models.Model):
 
     @classmethod
     def record(cls, query, found, relaxed=False):
-        """Count one search. One INSERT ... ON CONFLICT DO UPDATE (as trending.counting does): concurrent
-        searches never lose a count and need no read first."""
+        """Count one search. A query already logged today is one UPDATE; a new one is an INSERT ...
+        ON CONFLICT DO UPDATE (as trending.counting does: concurrent searches never lose a count),
+        unless today already holds SEARCH_LOG_MAX_QUERIES_PER_DAY queries: anyone can send endless
+        distinct queries, so past the limit they are counted together in one OVERFLOW row."""
         query = normalise(query)[:LOGGED_QUERY_LENGTH]
         if not query:
             return
+        today = timezone.localdate()
+        cls._forget_old_days(today)
+        zero, widened = (0 if found else 1), (1 if found and relaxed else 0)
+        counted = cls.objects.filter(day=today, query=query).update(
+            searches=F("searches") + 1, zero_results=F("zero_results") + zero, relaxed=F("relaxed") + widened)
+        if counted:
+            return
+        if cls.objects.filter(day=today).count() >= settings.SEARCH_LOG_MAX_QUERIES_PER_DAY:
+            query = OVERFLOW
         quote = connection.ops.quote_name
         table = quote(cls._meta.db_table)
-        searches, zero, widened = quote("searches"), quote("zero_results"), quote("relaxed")
-        sql = (f"INSERT INTO {table} ({quote('day')}, {quote('query')}, {searches}, {zero}, {widened}) "
+        searches, zeros, relaxeds = quote("searches"), quote("zero_results"), quote("relaxed")
+        sql = (f"INSERT INTO {table} ({quote('day')}, {quote('query')}, {searches}, {zeros}, {relaxeds}) "
                f"VALUES (%s, %s, 1, %s, %s) "
                f"ON CONFLICT ({quote('day')}, {quote('query')}) DO UPDATE SET {searches} = {table}.{searches} + 1, "
-               f"{zero} = {table}.{zero} + EXCLUDED.{zero}, {widened} = {table}.{widened} + EXCLUDED.{widened}")
+               f"{zeros} = {table}.{zeros} + EXCLUDED.{zeros}, {relaxeds} = {table}.{relaxeds} + EXCLUDED.{relaxeds}")
         with connection.cursor() as cursor:
-            cursor.execute(sql, [connection.ops.adapt_datefield_value(timezone.localdate()), query,
-                                 0 if found else 1, 1 if found and relaxed else 0])
+            cursor.execute(sql, [connection.ops.adapt_datefield_value(today), query, zero, widened])
+
+    _forgotten_before = None  # the day this process last deleted old days
+
+    @classmethod
+    def _forget_old_days(cls, today):
+        """Keep SEARCH_LOG_DAYS days (the report looks back a year at most): once a day per process."""
+        if cls._forgotten_before != today:
+            cls._forgotten_before = today
+            cls.objects.filter(day__lt=today - timedelta(days=settings.SEARCH_LOG_DAYS)).delete()

@@ -261,3 +261,23 @@ def test_editors_change_synonyms_in_the_admin(client, newsroom):
     client.force_login(editor)
     refused = client.post(url, {"synonyms": "=> nothing"})
     assert refused.status_code == 200 and "is not a synonym rule" in refused.content.decode()
+
+
+def test_the_query_log_is_bounded_per_day_and_forgets_old_days(client, newsroom, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from search.models import OVERFLOW
+
+    settings.SEARCH_LOG_MAX_QUERIES_PER_DAY = 3
+    today = timezone.localdate()
+    SearchQueryLog.objects.create(day=today - timedelta(days=settings.SEARCH_LOG_DAYS + 1), query="ancient", searches=4)
+    SearchQueryLog.objects.create(day=today - timedelta(days=30), query="last month", searches=2)
+    SearchQueryLog._forgotten_before = None
+    for q in ["lisbon", "summit", "rates", "flood 1", "flood 2", "lisbon", "flood 3"]:
+        client.get("/search/", {"q": q})
+    rows = {row.query: row.searches for row in SearchQueryLog.objects.filter(day=today)}
+    # The first three distinct queries keep their own rows (and keep counting); the rest share one.
+    assert rows == {"lisbon": 2, "summit": 1, "rates": 1, OVERFLOW: 3}
+    assert set(SearchQueryLog.objects.exclude(day=today).values_list("query", flat=True)) == {"last month"}

@@ -376,6 +376,10 @@ OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "newsroom_")
 OPENSEARCH_TIMEOUT = float(os.environ.get("OPENSEARCH_TIMEOUT", "5"))
 # Readers' searches give up sooner than indexing: the results page must answer within a second.
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "0.8"))
+# The search query log (Reports → Search queries) keeps this many distinct queries a day (more are
+# counted in one "other queries" row: anyone can send endless distinct queries), for this many days.
+SEARCH_LOG_MAX_QUERIES_PER_DAY = int(os.environ.get("SEARCH_LOG_MAX_QUERIES_PER_DAY", "5000"))
+SEARCH_LOG_DAYS = int(os.environ.get("SEARCH_LOG_DAYS", "400"))
 # /healthz/status (each dependency's state and errors, the index lag) is for staff, or for
 # monitoring that sends "Authorization: Bearer <this>". Empty: staff only.
 HEALTH_STATUS_TOKEN = os.environ.get("HEALTH_STATUS_TOKEN", "")
