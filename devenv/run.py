@@ -78,6 +78,8 @@ def prepare_site(env):
     setup = dict(quiet, TASKS_BACKEND="immediate")
     with step("Applying database migrations"):
         manage(setup, "migrate", "--noinput", "-v", "0")
+    # Links in pages, feeds and sitemaps are made from the Wagtail Site: the address served here.
+    manage(quiet, "set_site_address", f"http://{HOST}:{PORT}")
     password = admin_password()
     manage(quiet, "ensure_admin", ADMIN_USER, f"--password={password}")  # may start with "-"
     with step("Loading demo content"):

@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from home.models import NavigationItem, SiteSettings
@@ -67,6 +67,9 @@ def view_restriction_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Tag)
 @receiver(post_save, sender=NavigationItem)
 @receiver(post_delete, sender=NavigationItem)
+# A Site's hostname and port are in every absolute link (canonical URLs, feeds, sitemaps).
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
 def site_wide_change(sender, instance, **kwargs):
     purge(None)
 
