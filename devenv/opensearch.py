@@ -120,6 +120,13 @@ def _is_our_node(pid):
         return False
 
 
+def _is_python(pid):
+    try:
+        return "python" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return False
+
+
 class Node:
     """One OpenSearch JVM. Data, log and pid file live in `data_dir`."""
 
@@ -195,11 +202,28 @@ class Node:
             *self.settings(),
         ]
 
+    def _pids(self):
+        """(node pid, owner pid) from the pid file: the owner is the process that started the node
+        (make run, make serve, make opensearch, a test run), which stops it when it ends."""
+        try:
+            numbers = [int(n) for n in self.pid_file.read_text().split()]
+        except (OSError, ValueError):
+            return None, None
+        return (numbers + [None, None])[:2]
+
+    def owned_by_a_live_run(self):
+        """The node on this data directory is running and whoever started it still is: a node to use,
+        never to stop (make serve beside a running make run)."""
+        pid, owner = self._pids()
+        return bool(pid and _pid_alive(pid) and _is_our_node(pid)
+                    and owner and owner != os.getpid() and _pid_alive(owner) and _is_python(owner))
+
     def stop_stale(self):
-        """Stop a node a previous run left behind on this data directory (crash, kill -9)."""
-        if not self.pid_file.exists():
+        """Stop a node a previous run left behind on this data directory (crash, kill -9): one whose
+        owner is gone. A node whose owner is alive is left alone."""
+        if not self.pid_file.exists() or self.owned_by_a_live_run():
             return
-        pid = int(self.pid_file.read_text().strip() or 0)
+        pid, _ = self._pids()
         if pid and _pid_alive(pid) and _is_our_node(pid):
             say(f"Stopping a leftover OpenSearch node (pid {pid}) from an earlier run")
             _terminate(pid, timeout=30)
@@ -218,7 +242,7 @@ class Node:
             self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=self.data_dir
         )
         log.close()
-        self.pid_file.write_text(str(self.process.pid))
+        self.pid_file.write_text(f"{self.process.pid} {os.getpid()}")
         if wait:
             self.wait_until_ready(timeout=timeout)
         return self
@@ -240,7 +264,7 @@ class Node:
         if self.process is not None:
             return self.process.pid
         if self.pid_file.exists():
-            return int(self.pid_file.read_text().strip() or 0) or None
+            return self._pids()[0]
         return None
 
     def stop(self, timeout=30):

@@ -100,3 +100,48 @@ def test_two_node_cluster_survives_losing_its_data_node(tmp_path):
     finally:
         for node in nodes:
             node.stop()
+
+
+OWNER = """
+import sys, time
+from pathlib import Path
+from devenv.opensearch import Node, free_port
+node = Node(Path(sys.argv[1]), http_port=free_port(), name="owned", cluster_name="newsroom-owned")
+node.start()
+print(node.url, flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_node_whose_owner_is_alive_is_reused_and_only_an_orphan_is_stopped(tmp_path):
+    """make serve beside a running make run: the node make run started is used, not killed as a
+    leftover. Once its owner is gone (kill -9), the next run stops it as stale."""
+    import signal
+    import time
+
+    from devenv.opensearch import Node
+
+    owner = subprocess.Popen([sys.executable, "-c", OWNER, str(tmp_path)], cwd=Path(__file__).parent.parent,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        url = owner.stdout.readline().strip()
+        assert cluster_health(url, timeout=5) is not None, url
+        second_run = Node(tmp_path, http_port=int(url.rsplit(":", 1)[1]))
+        assert second_run.owned_by_a_live_run()
+        second_run.stop_stale()
+        assert cluster_health(url, timeout=5) is not None  # still serving the first run
+        node_pid = second_run.pid()
+
+        owner.send_signal(signal.SIGKILL)  # the owner crashes; its node (own session) lives on
+        owner.wait(timeout=10)
+        assert cluster_health(url, timeout=5) is not None
+        assert not second_run.owned_by_a_live_run()
+        second_run.stop_stale()
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{node_pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not Path(f"/proc/{node_pid}").exists() or "Z" in Path(f"/proc/{node_pid}/stat").read_text().split()[2]
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+        Node(tmp_path).stop()
