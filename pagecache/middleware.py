@@ -52,6 +52,27 @@ def public_cache_control(response, timeout):
         stale_if_error=settings.CACHE_CONTROL_STALE_IF_ERROR)
 
 
+def cap_to_next_expiry(response, until_expiry):
+    """No copy a browser or CDN keeps, fresh or stale, may outlive the next scheduled expiry: an
+    expired article must not be served from an edge for a day because the origin was down
+    (stale-if-error) any more than from this cache. Lowers max-age and s-maxage to the seconds left,
+    and stale-while-revalidate and stale-if-error to what is left after the fresh period."""
+    if until_expiry is None or not response.has_header("Cache-Control"):
+        return
+    left = max(0, int(until_expiry))
+    directives = {}
+    for part in response["Cache-Control"].split(","):
+        name, _, value = part.strip().partition("=")
+        if value.isdigit():
+            directives[name.lower()] = int(value)
+    changes = {name: left for name in ("max-age", "s-maxage") if directives.get(name, 0) > left}
+    fresh = min(directives.get("s-maxage", directives.get("max-age", 0)), left)
+    changes.update({name: min(directives[name], left - fresh)
+                    for name in ("stale-while-revalidate", "stale-if-error") if name in directives})
+    if changes:
+        patch_cache_control(response, **{name.replace("-", "_"): value for name, value in changes.items()})
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,6 +93,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if cached is not None:
             cached["X-Cache"] = "HIT"
+            self._cap(cached)  # stored earlier: less time may be left now
             return cached
         response = self.get_response(request)
         if not cacheable_response(request, response):
@@ -82,12 +104,20 @@ class PageCacheMiddleware:
             response["X-Cache"] = "BYPASS"
             return response
         public_cache_control(response, timeout)
+        self._cap(response)
         try:
             store.store(key, response, timeout)
         except Exception:
             logger.warning("page cache unavailable; %s not stored", request.path, exc_info=True)
         response["X-Cache"] = "MISS"
         return response
+
+    def _cap(self, response):
+        try:
+            cap_to_next_expiry(response, store.seconds_until_next_expiry())
+        except Exception:  # the cache is down: say nothing may be kept rather than too long
+            logger.warning("could not read the next expiry", exc_info=True)
+            response["Cache-Control"] = "no-cache, max-age=0"
 
     def _timeout(self):
         timeout = settings.PAGE_CACHE_SECONDS

@@ -354,3 +354,25 @@ def test_a_check_warns_when_cached_pages_would_outlive_signed_media_urls(setting
     assert [w.id for w in cached_pages_outlive_signed_media_urls(None)] == ["pagecache.W001"]
     settings.AWS_QUERYSTRING_AUTH = False  # a CDN domain: unsigned URLs never expire
     assert cached_pages_outlive_signed_media_urls(None) == []
+
+
+def test_no_copy_a_cdn_keeps_fresh_or_stale_outlives_the_next_expiry(client, make_article):
+    make_article("Harbour reopens")
+    story = make_article("Ferry timetable for the holiday", expire_at=timezone.now() + timedelta(seconds=100))
+
+    def directives(response):
+        return {name: int(value) for name, _, value in
+                (d.strip().partition("=") for d in response["Cache-Control"].split(",")) if value}
+
+    first, html = get(client, "/")
+    assert first["X-Cache"] == "MISS" and story.title in html
+    time.sleep(1.1)
+    second, _ = get(client, "/")
+    assert second["X-Cache"] == "HIT"
+    for response, left in ((first, 100), (second, 99)):
+        kept = directives(response)
+        assert kept["max-age"] <= left and kept["s-maxage"] <= left
+        # Fresh at the edge for s-maxage, then stale: together never past the expiry.
+        assert kept["s-maxage"] + kept["stale-if-error"] <= left
+        assert kept["s-maxage"] + kept["stale-while-revalidate"] <= left
+    assert directives(first)["stale-if-error"] < 86400  # the setting, without an expiry ahead
