@@ -14,6 +14,7 @@ from wagtail.models import PageViewRestriction
 from news.models import ArticlePage
 from tests.conftest import make_section
 from trending.counting import record_view
+from trending.guard import view_token
 from trending.models import ArticleDailyViews
 from trending.queries import top_trending
 
@@ -22,10 +23,13 @@ pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
 
 
-def beacon(client, article_id, user_agent=BROWSER, **extra):
+def beacon(client, article_id, user_agent=BROWSER, token=None, ip="198.51.100.1", **extra):
+    """The article page's beacon: POST with the token signed into the page (the article's own,
+    unless another is given)."""
     if user_agent is not None:
         extra["HTTP_USER_AGENT"] = user_agent
-    return client.post(f"/api/views/{article_id}/", **extra)
+    token = view_token(article_id) if token is None else token
+    return client.post(f"/api/views/{article_id}/", {"token": token}, REMOTE_ADDR=ip, **extra)
 
 
 def counts(article):
@@ -40,8 +44,8 @@ def add_views(article, views, days_ago=0):
 def test_the_beacon_counts_views_per_day(client, make_article):
     article = make_article("Flood defences hold")
     today = timezone.localdate()
-    for _ in range(3):
-        response = beacon(client, article.pk)
+    for reader in range(3):
+        response = beacon(client, article.pk, ip=f"198.51.100.{reader + 1}")
         assert response.status_code == 204
         assert response.content == b""
         assert "Set-Cookie" not in response and not response.cookies
@@ -49,14 +53,14 @@ def test_the_beacon_counts_views_per_day(client, make_article):
 
     tomorrow = today + timedelta(days=1)
     with mock.patch("trending.counting.timezone.localdate", return_value=tomorrow):
-        beacon(client, article.pk)
+        beacon(client, article.pk)  # a reader of yesterday counts again today
     assert counts(article) == {today: 3, tomorrow: 1}
     assert ArticleDailyViews.objects.count() == 2
 
 
 def test_the_beacon_needs_no_csrf_token_and_stores_nothing_about_the_reader(make_article):
     article = make_article("Flood defences hold")
-    response = beacon(Client(enforce_csrf_checks=True), article.pk, REMOTE_ADDR="203.0.113.9")
+    response = beacon(Client(enforce_csrf_checks=True), article.pk, ip="203.0.113.9")
     assert response.status_code == 204
     assert counts(article) == {timezone.localdate(): 1}
     assert {field.name for field in ArticleDailyViews._meta.get_fields()} == {"id", "article", "day", "views"}
@@ -82,7 +86,8 @@ def test_the_beacon_refuses_articles_readers_cannot_see(client, home, section, m
     in_private_section = make_article("Staff notice", parent=hidden_section)
     PageViewRestriction.objects.create(page=hidden_section, restriction_type=PageViewRestriction.LOGIN)
 
-    for page_id in (draft.pk, unpublished.pk, private.pk, in_private_section.pk, section.pk, home.pk, 999_999):
+    for page_id in (draft.pk, unpublished.pk, private.pk, in_private_section.pk, section.pk, home.pk, 999_999,
+                    2**31, 10**30):  # beyond any page id (SQLite cannot even compare 10**30)
         assert beacon(client, page_id).status_code == 404, page_id
     assert not ArticleDailyViews.objects.exists()
 
@@ -187,3 +192,40 @@ def test_top_trending_takes_the_same_few_queries_for_3_or_20_articles(make_artic
         assert len(trending) == 20
         assert [a.title for a in trending[:2]] == ["Story 19", "Story 18"]
         [a.title for a in trending]  # the articles are complete: no query per row
+
+
+# -- inflating the counts ------------------------------------------------------------------------------
+
+def test_a_view_counts_only_with_the_token_signed_into_its_page(client, make_article, settings):
+    import re
+    import time
+
+    article, other = make_article("Flood defences hold"), make_article("Harbour reopens")
+    token = re.search(r'data-view-token="([^"]+)"', client.get(article.url).content.decode()).group(1)
+    assert beacon(client, article.pk, token=token, ip="198.51.100.1").status_code == 204
+    refused = ["", "forged", view_token(other.pk), token[:-2] + "xx"]
+    for n, bad in enumerate(refused, start=2):
+        assert beacon(client, article.pk, token=bad, ip=f"198.51.100.{n}").status_code == 204  # says nothing
+    settings.VIEW_TOKEN_MAX_AGE = 1
+    time.sleep(1.1)
+    assert beacon(client, article.pk, token=token, ip="198.51.100.9").status_code == 204  # expired
+    assert counts(article) == {timezone.localdate(): 1}
+
+
+def test_one_client_counts_once_per_article_and_day_and_for_few_articles(client, make_article, settings):
+    settings.VIEW_BEACON_DAILY_LIMIT = 3
+    old = make_article("Year-old explainer", published_date=timezone.now() - timedelta(days=365))
+    popular = make_article("Storm closes the bridge")
+    for reader in range(5):
+        beacon(client, popular.pk, ip=f"203.0.113.{reader + 1}")
+    for _ in range(300):  # the attack that put a year-old article at #1
+        beacon(client, old.pk, ip="192.0.2.66")
+    assert counts(old) == {timezone.localdate(): 1}
+    assert [a.pk for a in top_trending(2)] == [popular.pk, old.pk]
+    # Another browser on the same address is another reader; a client's daily limit caps the rest.
+    beacon(client, old.pk, ip="192.0.2.66", user_agent=BROWSER + " other")
+    assert counts(old) == {timezone.localdate(): 2}
+    articles = [make_article(f"Story {n}") for n in range(5)]
+    for article in articles:
+        beacon(client, article.pk, ip="192.0.2.77")
+    assert sum(sum(counts(a).values()) for a in articles) == 3

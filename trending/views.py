@@ -10,6 +10,10 @@ from django.views.decorators.http import require_POST
 from news.models import live_articles
 
 from .counting import record_view
+from .guard import first_view_today, valid_token
+
+# Page ids are PostgreSQL integers; anything larger is no article (and SQLite cannot even compare it).
+MAX_ID = 2**31 - 1
 
 # Crawlers that run scripts mostly say so; a request without any User-Agent is a script, not a reader.
 BOT_MARKERS = ("bot", "spider", "crawl", "slurp", "headless", "lighthouse")
@@ -20,15 +24,17 @@ def is_bot(request):
     return not user_agent or any(marker in user_agent for marker in BOT_MARKERS)
 
 
-# CSRF-exempt: sendBeacon cannot send a token, and the only effect is +1 on an anonymous counter.
-# Nothing about the reader is read or stored: no IP address, cookie, session or user id.
+# CSRF-exempt: sendBeacon cannot send a CSRF token, and the only effect is +1 on an anonymous counter.
+# Nothing about the reader is stored: no IP address, cookie, session or user id (trending.guard).
+# The answer is 204 whether the view counted or not: a script learns nothing from it.
 @csrf_exempt
 @never_cache
 @require_POST
 def count_view(request, article_id):
-    if not live_articles().filter(pk=article_id).exists():
+    if article_id > MAX_ID or not live_articles().filter(pk=article_id).exists():
         raise Http404("No such article")
-    if not is_bot(request):
+    if not is_bot(request) and valid_token(request.POST.get("token"), article_id) \
+            and first_view_today(request, article_id):
         try:
             record_view(article_id)
         except IntegrityError:

@@ -376,6 +376,10 @@ OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "newsroom_")
 OPENSEARCH_TIMEOUT = float(os.environ.get("OPENSEARCH_TIMEOUT", "5"))
 # Readers' searches give up sooner than indexing: the results page must answer within a second.
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "0.8"))
+# The view beacon (Top Trending): a page's signed token is good this long (pages are cached for
+# minutes, kept open for hours); one client counts for at most this many articles a day.
+VIEW_TOKEN_MAX_AGE = int(os.environ.get("VIEW_TOKEN_MAX_AGE", str(2 * 24 * 3600)))
+VIEW_BEACON_DAILY_LIMIT = int(os.environ.get("VIEW_BEACON_DAILY_LIMIT", "100"))
 # The search query log (Reports → Search queries) keeps this many distinct queries a day (more are
 # counted in one "other queries" row: anyone can send endless distinct queries), for this many days.
 SEARCH_LOG_MAX_QUERIES_PER_DAY = int(os.environ.get("SEARCH_LOG_MAX_QUERIES_PER_DAY", "5000"))

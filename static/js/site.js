@@ -82,7 +82,8 @@
   var article = document.querySelector("[data-article-id]");
   if (article && navigator.sendBeacon) {
     window.addEventListener("load", function () {
-      navigator.sendBeacon("/api/views/" + article.getAttribute("data-article-id") + "/");
+      var token = new URLSearchParams({ token: article.getAttribute("data-view-token") || "" });
+      navigator.sendBeacon("/api/views/" + article.getAttribute("data-article-id") + "/", token);
     });
   }
 })();

@@ -518,6 +518,7 @@ def test_article_sends_one_view_beacon_after_load(demo_site, page_factory, paths
     request = beacon.value
     assert request.method == "POST"
     assert request.url == f"{demo_site}/api/views/{paths['article_id']}/"
+    assert (request.post_data or "").startswith("token=")  # the page's signed token (trending.guard)
     assert request.response().status == 204
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(500)
@@ -537,7 +538,9 @@ def test_a_readers_view_counts_towards_top_trending(demo_site, browser, paths):
         return ArticleDailyViews.objects.filter(article_id=paths["article_id"]).aggregate(n=Sum("views"))["n"] or 0
 
     before = views()
-    context = browser.new_context(viewport=DESKTOP, user_agent=READER_UA)
+    # A browser of its own: one client counts once per article and day (trending.guard), and other
+    # tests have read this article with READER_UA from this address already.
+    context = browser.new_context(viewport=DESKTOP, user_agent=f"{READER_UA} trending-test")
     try:
         page = context.new_page()
         with page.expect_response(lambda r: "/api/views/" in r.url) as counted:
