@@ -1,6 +1,6 @@
 """Content changes → purges (purge.py says what each one drops)."""
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -21,14 +21,32 @@ def _cdn_urls(page):
     return full_urls(page, {"/", own} if own else {"/"})
 
 
+# What an article's card shows wherever it is listed: besides its own listings, in other articles'
+# Related Posts, which no path list can name (more_like_this decides at render time).
+# (The slug too: other pages link to the article's address.)
+CARD_FIELDS = ("title", "slug", "standfirst", "lead_image_id", "published_date")
+
+
+@receiver(pre_save, sender=ArticlePage)
+def remember_live_card(sender, instance, update_fields=None, **kwargs):
+    """Before Wagtail saves a publication over a live article: its card as readers see it now.
+    (Draft saves name their update_fields and leave the live row alone.)"""
+    if instance.pk and update_fields is None:
+        instance._live_card = ArticlePage.objects.filter(pk=instance.pk, live=True).values_list(*CARD_FIELDS).first()
+
+
 @receiver(page_published)
 def page_published_(sender, instance, **kwargs):
     page = instance.specific
     if isinstance(page, ArticlePage):
         paths = article_paths(page)
-        # A new article usually joins the ticker (topped up with the latest); a correction of an
-        # older one touches only its own listings.
-        purge(None if shown_on_every_page(page) else paths, full_urls(page, paths))
+        before = getattr(instance, "_live_card", None)
+        corrected = before is not None and before != tuple(getattr(page, name) for name in CARD_FIELDS)
+        # A new article usually joins the ticker (topped up with the latest); a corrected headline
+        # (or standfirst, picture, date) is on any page that lists it; otherwise a republished
+        # article touches only its own listings.
+        everywhere = corrected or shown_on_every_page(page)
+        purge(None if everywhere else paths, full_urls(page, paths))
     else:
         # Sections and the home page are in every page's navigation; the home page holds the curation.
         purge(None, _cdn_urls(page))

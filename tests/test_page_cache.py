@@ -234,8 +234,8 @@ def test_publishing_shows_the_new_story_everywhere_it_is_listed(client, home, se
             assert "lighthouse-keeper-retires" in get(client, url)[1], name  # its URL: cards, feeds, sitemaps
 
 
-def test_a_correction_to_an_older_story_purges_only_the_pages_that_list_it(client, home, section, author,
-                                                                         newsroom, make_article):
+def test_a_body_correction_to_an_older_story_purges_only_the_pages_that_list_it(client, home, section, author,
+                                                                              newsroom, make_article):
     # Eight newer breaking stories fill the ticker, so the old match report is in no page's header.
     for n in range(8):
         make_article(f"Breaking {n}", breaking=True)
@@ -244,12 +244,14 @@ def test_a_correction_to_an_older_story_purges_only_the_pages_that_list_it(clien
     sports_url, neighbour_url = newsroom["sports"].url, newsroom["neighbour"].url
     prime(client, [sports_url, neighbour_url, match.url, "/"])
 
-    match.title = "Cup final tonight (corrected kick-off time)"
+    # Its card (headline, standfirst, picture, date) is unchanged: other articles' Related Posts
+    # cannot show anything new (a corrected headline purges everything: the test below).
+    match.body = [{"type": "paragraph", "value": "<p>Kick-off is at 8pm (corrected kick-off time).</p>"}]
     match.save_revision().publish()
 
-    assert "corrected kick-off" in get(client, sports_url)[1]
     assert "corrected kick-off" in get(client, match.url)[1]
-    assert "corrected kick-off" in get(client, "/")[1]
+    for url in (sports_url, "/"):
+        assert get(client, url)[0]["X-Cache"] == "MISS", url
     assert get(client, neighbour_url)[0]["X-Cache"] == "HIT", "a page not listing it keeps its cached copy"
 
 
@@ -376,3 +378,26 @@ def test_no_copy_a_cdn_keeps_fresh_or_stale_outlives_the_next_expiry(client, mak
         assert kept["s-maxage"] + kept["stale-if-error"] <= left
         assert kept["s-maxage"] + kept["stale-while-revalidate"] <= left
     assert directives(first)["stale-if-error"] < 86400  # the setting, without an expiry ahead
+
+
+def test_a_corrected_headline_reaches_every_cached_page_that_shows_it(client, make_article):
+    from search import index
+
+    index.rebuild()
+    ferries = ("Ferry crews on the Clyde and the Western Isles routes had planned a walkout over rosters, "
+               "and ministers met the union in Glasgow before the ferry timetable was confirmed.")
+    now = timezone.now()
+    story = make_article("Ferry strike called off", body=ferries, published_date=now - timedelta(days=30))
+    neighbour = make_article("Ferry union meets ministers", body=ferries, published_date=now - timedelta(days=20))
+    for n in range(9):  # newer stories fill the ticker: the story is shown only where it is listed
+        make_article(f"Council budget update {n}", published_date=now - timedelta(days=n))
+    get(client, neighbour.url)
+    cached, html = get(client, neighbour.url)
+    assert cached["X-Cache"] == "HIT" and "Ferry strike called off" in html  # in its Related Posts
+
+    story = ArticlePage.objects.get(pk=story.pk)
+    story.title = "Ferry strike suspended for a week"
+    story.save_revision().publish()
+
+    _, html = get(client, neighbour.url)
+    assert "Ferry strike suspended for a week" in html and "Ferry strike called off" not in html
