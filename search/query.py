@@ -122,6 +122,9 @@ class SearchParams:
     page: int = 1
     shortened: bool = False
     now: datetime | None = None  # recency is measured from here (the judged collection's own date)
+    # Ids the database says readers may not see although the index still has them (it lags a
+    # publish by a moment, or longer while OpenSearch was unreachable): left out of hits and counts.
+    hidden: tuple = ()
 
     @classmethod
     def from_querydict(cls, data):
@@ -427,9 +430,11 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=Non
     understood = understood or understand(params.q, synonyms.current())
     clauses = _Clauses(understood)
     section_filter, date_filter = _filters(params)
+    hidden = [{"ids": {"values": [str(pk) for pk in params.hidden]}}] if params.hidden else []
     body = {
         "query": {"bool": {"must": [_scored(understood, _text_query(understood, mode, clauses), params.now)],
-                           "filter": [_visible()]}},
+                           "filter": [_visible()],
+                           "must_not": hidden}},
         # Filters apply after the facets are counted, so each facet counts as if its own choice were
         # not made (pick "Europe" and the other sections keep their counts).
         "post_filter": {"bool": {"filter": section_filter + date_filter}},

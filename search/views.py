@@ -24,6 +24,10 @@ from .models import SearchQueryLog, normalise
 logger = logging.getLogger(__name__)
 
 
+# A page of results re-asked without hidden articles at most this often (each finds a page's worth).
+MAX_RESEARCHES = 3
+
+
 def _timeout():
     # Readers get an answer (results or "unavailable") within a second even if the node hangs.
     return settings.SEARCH_TIMEOUT
@@ -66,10 +70,18 @@ def run_search(request):
     params = query.SearchParams.from_querydict(request.GET)
     try:
         results = query.search(params, timeout=_timeout())
+        for _ in range(MAX_RESEARCHES):
+            shown = visible(results.hits)
+            if len(shown) == len(results.hits):
+                break
+            # The index still holds articles readers may no longer see: ask again without them, so
+            # the total, the pages and the facets agree with what is shown (rare: index lag).
+            params.hidden += tuple(hit.id for hit in results.hits if hit not in shown)
+            results = query.search(params, timeout=_timeout())
+        results.hits = visible(results.hits)
     except query.SearchUnavailable as error:
         logger.warning("search unavailable: %s", error)
         return params, None, []
-    results.hits = visible(results.hits)
     if params.q and params.page == 1:
         try:
             SearchQueryLog.record(params.q, found=results.total > 0, relaxed=bool(results.relaxed))

@@ -281,3 +281,27 @@ def test_the_query_log_is_bounded_per_day_and_forgets_old_days(client, newsroom,
     # The first three distinct queries keep their own rows (and keep counting); the rest share one.
     assert rows == {"lisbon": 2, "summit": 1, "rates": 1, OVERFLOW: 3}
     assert set(SearchQueryLog.objects.exclude(day=today).values_list("query", flat=True)) == {"last month"}
+
+
+def test_while_the_index_lags_counts_and_facets_agree_with_what_is_shown(client, public_index, section,
+                                                                         make_article):
+    from news.models import ArticlePage
+
+    sports = make_section(section.get_parent(), "Sports")
+    shown = make_article("Quarzite quarry reopens", parent=section)
+    withdrawn = make_article("Quarzite quarry team wins the cup", parent=sports)
+    # Unpublished behind the index's back (a task not run yet, OpenSearch unreachable): the
+    # database says hidden, the index still has it.
+    ArticlePage.objects.filter(pk=withdrawn.pk).update(live=False)
+
+    data = api(client, q="quarzite")
+    assert [hit["id"] for hit in data["results"]] == [shown.pk]
+    assert data["total"] == 1 and data["pages"] == 1
+    assert {f["path"]: f["count"] for f in data["facets"]["sections"]} == {"world": 1}
+    assert sum(f["count"] for f in data["facets"]["dates"] if f["key"] == "year") == 1
+
+    alone = api(client, q="quarzite cup")  # only the withdrawn article had both words
+    assert [hit["id"] for hit in alone["results"]] == [shown.pk] and alone["total"] == 1
+    assert all(f["count"] <= alone["total"] for f in alone["facets"]["sections"])
+    _, html = search_page(client, q="quarzite", section="sports")
+    assert "Quarzite quarry team" not in html and "1 result" not in html
