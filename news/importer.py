@@ -6,13 +6,18 @@ an import never duplicates. The format is documented in the README ("Importing a
 """
 
 import json
+import warnings
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from PIL import Image as PILImage
 from taggit.models import Tag
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.blocks import RichTextBlock, StructBlock
@@ -30,6 +35,7 @@ REQUIRED = ("id", "title", "section")
 KNOWN = {"id", "title", "standfirst", "body", "section", "authors", "tags", "published_at", "updated_at",
          "image", "image_caption", "image_credit", "breaking", "publish"}
 MAX_LINE_BYTES = 5 * 1024 * 1024
+EARLIEST_YEAR = 1800  # older "dates" are mistakes (0001-01-01 placeholders)
 
 
 class RecordError(ValueError):
@@ -73,6 +79,16 @@ def parse_date(value, name):
         raise RecordError(f"{name} {value!r} is not an ISO 8601 date-time (e.g. 2024-05-01T09:30:00Z)")
     if parsed.tzinfo is None:
         raise RecordError(f"{name} {value!r} has no time zone (add Z or +01:00)")
+    try:
+        parsed = parsed.astimezone(UTC)  # 0001-01-01T00:00:00+14:00 is before the year 1 in UTC
+    except OverflowError as exc:
+        raise RecordError(f"{name} {value!r} is out of range") from exc
+    # An archive's dates are in the past; the importer publishes at once, so a date ahead would show
+    # readers a story from the future (a day of slack for clocks and time zones).
+    if parsed.year < EARLIEST_YEAR:
+        raise RecordError(f"{name} {value!r} is before {EARLIEST_YEAR}")
+    if parsed > timezone.now() + timedelta(days=1):
+        raise RecordError(f"{name} {value!r} is in the future")
     return parsed
 
 
@@ -113,12 +129,15 @@ def sanitize(block, value):
 def load_image(path, base_dir, title):
     if not path:
         return None
+    if not isinstance(path, str):
+        raise RecordError("image must be a file path (a string)")
     file_path = (base_dir / path).resolve()
     # Images come from the import folder only: an import file must not read arbitrary server files.
     if Path(path).is_absolute() or not file_path.is_relative_to(base_dir.resolve()):
         raise RecordError(f"image {path!r} must be a relative path inside the images folder")
     if not file_path.is_file():
         raise RecordError(f"image {path!r} not found")
+    check_image_size(file_path, path)
     Image = get_image_model()
     with open(file_path, "rb") as handle:
         try:
@@ -127,6 +146,23 @@ def load_image(path, base_dir, title):
             raise RecordError(f"image {path!r} cannot be read as an image: {exc}") from exc
         image.save()
     return image
+
+
+def check_image_size(file_path, path):
+    """Refuse a decompression bomb (a few KB that decode to gigapixels) before anything decodes it:
+    the limit the admin's upload form applies (WAGTAILIMAGES_MAX_IMAGE_PIXELS), from the header."""
+    limit = getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 128_000_000)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(file_path) as picture:
+                width, height = picture.size
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        width, height = limit, 2  # over the limit by Pillow's own reckoning
+    except (OSError, ValueError):
+        return  # not an image Pillow knows: the image model says so below
+    if width * height > limit:
+        raise RecordError(f"image {path!r} is too large ({width} × {height} pixels; at most {limit:,})")
 
 
 def string_list(record, name, max_length):
@@ -217,6 +253,10 @@ def import_jsonl(path, base_dir=None):
                 try:
                     record = json.loads(raw)
                 except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    raise RecordError(f"not valid JSON: {exc}") from exc
+                except RecursionError as exc:  # [[[[…]]]] thousands deep
+                    raise RecordError("not valid JSON: nested too deeply") from exc
+                except ValueError as exc:  # an integer of more than 4,300 digits (int_max_str_digits)
                     raise RecordError(f"not valid JSON: {exc}") from exc
                 external_id = str(record.get("id", "")) if isinstance(record, dict) else ""
                 if external_id and (external_id in seen_ids

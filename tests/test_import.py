@@ -434,3 +434,33 @@ def test_control_characters_are_dropped_and_a_tag_of_nothing_else_is_refused(tmp
     article = ArticlePage.objects.get(external_id="ctl-1")
     assert (article.title, article.standfirst) == ("Ferry services resume", "After the storm.")
     assert sorted(tag.name for tag in article.tags.all()) == ["transport", "weather"]
+
+
+def test_hostile_records_are_each_reported_by_line_and_the_rest_import(tmp_path, section, settings):
+    """What probing found aborting the whole import with a traceback, or accepted: each is now one
+    error line, and the good records around them are imported."""
+    base = {"section": "world", "authors": ["Elena Rossi"], "published_at": "2026-01-05T09:00:00Z"}
+    bomb = tmp_path / "images" / "bomb.png"
+    bomb.parent.mkdir(parents=True)
+    PillowImage.new("1", (20000, 20000)).save(bomb, format="PNG")  # 400 Mpx in a few KB: a decompression bomb
+    lines = [
+        {**base, "id": "ok-1", "title": "First good record"},
+        {**base, "id": "h-2", "title": "Image is a number", "image": 123},
+        {**base, "id": "h-3", "title": "Emoji tag", "tags": ["🔥"]},
+        {**base, "id": "h-4", "title": "Year one", "published_at": "0001-01-01T00:00:00+14:00"},
+        {**base, "id": "h-5", "title": "Decompression bomb", "image": "images/bomb.png"},
+        "[" * 5000 + "]" * 5000,
+        '{"id": "h-7", "title": "Huge number", "section": "world", "authors": ["Elena Rossi"], '
+        '"published_at": "2026-01-05T09:00:00Z", "breaking": ' + "9" * 4301 + "}",
+        {**base, "id": "h-8", "title": "Centuries ahead", "published_at": "2999-01-01T00:00:00Z"},
+        {**base, "id": "h-9", "title": "Title is a number", "standfirst": 5, "authors": "Elena Rossi"},
+        {**base, "id": "ok-10", "title": "Last good record"},
+    ]
+    path = write_jsonl(tmp_path / "hostile.jsonl", *lines)
+    report = import_jsonl(path, base_dir=tmp_path)
+    imported = sorted(article.external_id for _, article in report.imported)
+    assert imported == ["h-3", "ok-1", "ok-10"]  # an emoji tag is fine (it gets a usable slug)
+    errors = dict(report.errors)
+    assert sorted(errors) == [2, 4, 5, 6, 7, 8, 9], errors
+    assert "image" in errors[2] and "published_at" in errors[4] and "image" in errors[5]
+    assert "JSON" in errors[6] and "JSON" in errors[7] and "future" in errors[8]
