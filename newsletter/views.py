@@ -8,9 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from security.throttle import NEWSLETTER_SIGNUP
+
 from .forms import SubscribeForm
-from .mailing import request_subscription
 from .models import CONFIRM_MAX_AGE, Subscriber
+from .tasks import handle_signup
 
 INVALID_LINK = (
     "Link not valid",
@@ -45,11 +47,19 @@ def private(response):
 def subscribe(request):
     if request.method != "POST":
         return render(request, "newsletter/subscribe.html", {"form": SubscribeForm()})
+    if NEWSLETTER_SIGNUP.blocked(request, "signup"):
+        response = result(request, "Too many signups",
+                          "Too many signups have come from your network in the last hour. Please try again later.",
+                          status=429)
+        response["Retry-After"] = str(NEWSLETTER_SIGNUP.seconds())
+        return response
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return render(request, "newsletter/subscribe.html", {"form": form}, status=400)
     email = form.cleaned_data["email"]
-    request_subscription(email, base_url_for(request))
+    NEWSLETTER_SIGNUP.count(request, "signup")
+    # The same work whatever the address (see newsletter.tasks): its timing tells nothing either.
+    handle_signup.enqueue(email, base_url_for(request))
     # The same answer whether the address is new, pending, confirmed or unsubscribed.
     return result(
         request,

@@ -7,6 +7,7 @@ its address (security.ip.client_ip, so proxies are handled as for sign-in), neve
 
 import hashlib
 import hmac
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,20 +16,24 @@ from .ip import client_ip
 
 
 class Throttle:
-    """After `limit` failures in a row from one client (for one `scope` and target), refuse it for
-    `seconds`; each further failure starts the wait again, a success forgets the failures."""
+    """After `limit` counted attempts from one client (for one `scope` and target), refuse it for
+    `seconds`; each further counted attempt starts the wait again; forget() clears the count."""
 
-    def __init__(self, scope, limit, seconds):
-        self.scope, self.limit, self.seconds = scope, limit, seconds
+    def __init__(self, scope, limit, seconds, per_network=False):
+        self.scope, self.limit, self.seconds, self.per_network = scope, limit, seconds, per_network
 
     def _key(self, request, target):
-        client = hmac.new(settings.SECRET_KEY.encode(), (client_ip(request) or "").encode(), hashlib.sha256)
+        address = client_ip(request) or ""
+        if self.per_network:
+            address = network_of(address)
+        client = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
         return f"throttle:{self.scope}:{target}:{client.hexdigest()[:32]}"
 
     def blocked(self, request, target):
         return (cache.get(self._key(request, target)) or 0) >= self.limit()
 
-    def failed(self, request, target):
+    def count(self, request, target):
+        """One more attempt (a wrong password; any signup) from this client."""
         key = self._key(request, target)
         if not cache.add(key, 1, timeout=self.seconds()):
             try:
@@ -37,8 +42,18 @@ class Throttle:
                 cache.add(key, 1, timeout=self.seconds())
             cache.touch(key, self.seconds())
 
-    def succeeded(self, request, target):
+    def forget(self, request, target):
         cache.delete(self._key(request, target))
+
+
+def network_of(address):
+    """The address's network as one client: a /24 for IPv4, a /64 for IPv6 (what one home, office
+    or server usually has: stepping through its addresses must not reset a count)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 64}", strict=False))
 
 
 def _sign_in_limit():
@@ -52,3 +67,7 @@ def _sign_in_seconds():
 # Page passwords are throttled like the admin sign-in (AXES_FAILURE_LIMIT, AXES_COOLOFF_MINUTES),
 # per client and per restriction. Read from settings at each use, so an override applies at once.
 PAGE_PASSWORD = Throttle("page-password", _sign_in_limit, _sign_in_seconds)
+
+# Newsletter signups: NEWSLETTER_SIGNUPS_PER_HOUR from one network (each sends a confirmation mail).
+NEWSLETTER_SIGNUP = Throttle("newsletter-signup", lambda: settings.NEWSLETTER_SIGNUPS_PER_HOUR, lambda: 3600,
+                             per_network=True)

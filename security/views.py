@@ -41,7 +41,7 @@ def page_password(request, page_view_restriction_id, page_id):
         return response
     response = authenticate_with_password(request, page_view_restriction_id, page_id)
     if response.status_code == 200:
-        PAGE_PASSWORD.failed(request, page_view_restriction_id)
+        PAGE_PASSWORD.count(request, page_view_restriction_id)
     elif response.status_code == 302:
-        PAGE_PASSWORD.succeeded(request, page_view_restriction_id)
+        PAGE_PASSWORD.forget(request, page_view_restriction_id)
     return response

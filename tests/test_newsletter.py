@@ -122,6 +122,8 @@ def test_a_pending_address_gets_one_reminder_per_interval(client):
     "reader@example",
     "reader@example.com\r\nBcc: victim@example.org",
     "x" * 250 + "@example.com",
+    "a@localhost",
+    "reader@localhost",
 ])
 def test_invalid_addresses_are_rejected(client, email):
     response = client.post(SUBSCRIBE, {"email": email})
@@ -304,3 +306,42 @@ def test_admin_lists_subscribers_but_cannot_add_or_edit(admin_client):
         assert response.status_code in (302, 403), url
         assert admin_client.post(url, {"email": "x@example.com", "status": "confirmed"}).status_code in (302, 403)
     assert list(Subscriber.objects.values_list("email", "status")) == [("reader@example.com", "confirmed")]
+
+
+def test_signups_from_one_network_are_throttled(client, settings):
+    settings.NEWSLETTER_SIGNUPS_PER_HOUR = 3
+    for n, address in enumerate(["198.51.100.1", "198.51.100.2", "198.51.100.3"]):
+        assert client.post(SUBSCRIBE, {"email": f"reader{n}@example.com"}, REMOTE_ADDR=address).status_code == 200
+    refused = client.post(SUBSCRIBE, {"email": "reader9@example.com"}, REMOTE_ADDR="198.51.100.200")  # same /24
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 3600
+    assert "Too many signups" in text(refused)
+    assert len(mail.outbox) == 3
+    assert client.post(SUBSCRIBE, {"email": "reader9@example.com"}, REMOTE_ADDR="203.0.113.5").status_code == 200
+
+
+def test_the_signup_request_does_the_same_work_for_new_and_confirmed_addresses(client, settings):
+    """Timing must not tell a subscriber from a new address: the request only enqueues one task,
+    whatever the address; the worker creates the row and sends the mail."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    Subscriber.objects.create(email="known@example.com", status=Subscriber.Status.CONFIRMED)
+    client.post(SUBSCRIBE, {"email": "first@example.com"})  # first request: site settings row, caches
+    answers = []
+    for email in ("new@example.com", "known@example.com"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(SUBSCRIBE, {"email": email})
+        answers.append((response.status_code, [q["sql"].split()[0] for q in queries.captured_queries]))
+    assert answers[0][0] == answers[1][0] == 200
+    assert answers[0][1] == answers[1][1]  # the same statements
+    assert not Subscriber.objects.filter(email="new@example.com").exists() and mail.outbox == []
+    assert DBTaskResult.objects.filter(task_path="newsletter.tasks.handle_signup").count() == 3
+
+    # What the worker does with each (its command closes connections, which this test's transaction
+    # cannot survive): the stored task with its stored arguments.
+    for queued in DBTaskResult.objects.filter(task_path="newsletter.tasks.handle_signup").order_by("enqueued_at"):
+        queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
+    assert sorted(message.to[0] for message in mail.outbox) == ["first@example.com", "new@example.com"]
+    assert Subscriber.objects.get(email="new@example.com").status == Subscriber.Status.PENDING

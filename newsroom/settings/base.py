@@ -380,6 +380,8 @@ SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "0.8"))
 # minutes, kept open for hours); one client counts for at most this many articles a day.
 VIEW_TOKEN_MAX_AGE = int(os.environ.get("VIEW_TOKEN_MAX_AGE", str(2 * 24 * 3600)))
 VIEW_BEACON_DAILY_LIMIT = int(os.environ.get("VIEW_BEACON_DAILY_LIMIT", "100"))
+# Newsletter signups accepted per hour from one network (a /24 or /64): each sends a mail.
+NEWSLETTER_SIGNUPS_PER_HOUR = int(os.environ.get("NEWSLETTER_SIGNUPS_PER_HOUR", "10"))
 # The search query log (Reports → Search queries) keeps this many distinct queries a day (more are
 # counted in one "other queries" row: anyone can send endless distinct queries), for this many days.
 SEARCH_LOG_MAX_QUERIES_PER_DAY = int(os.environ.get("SEARCH_LOG_MAX_QUERIES_PER_DAY", "5000"))
