@@ -28,7 +28,7 @@ from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, OpenSearchException, TransportError
 
 from . import synonyms
-from .client import get_client
+from .client import breaker, get_client
 from .documents import HIGHLIGHT_END, HIGHLIGHT_START
 from .index import alias_name
 from .understanding import understand
@@ -481,19 +481,28 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=Non
 
 
 def _call(method, **kwargs):
+    if not breaker.allow():
+        raise SearchUnavailable("search paused after repeated failures (search.client.CircuitBreaker)")
     try:
-        return method(**kwargs)
+        response = method(**kwargs)
     except NotFoundError as error:
+        breaker.succeeded()  # the node answered
         raise SearchUnavailable("the public index does not exist yet") from error
     except (OpenSearchConnectionError, ConnectionTimeout) as error:
+        breaker.failed()
         raise SearchUnavailable(str(error)) from error
     except TransportError as error:
         # A closed index (synonyms being applied) or an overloaded node: unavailable, not a bug.
         if isinstance(error.status_code, int) and error.status_code >= 500 or "closed" in str(error):
+            breaker.failed()
             raise SearchUnavailable(str(error)) from error
+        breaker.succeeded()
         raise
     except OpenSearchException as error:
+        breaker.failed()
         raise SearchUnavailable(str(error)) from error
+    breaker.succeeded()
+    return response
 
 
 def _hit(raw):

@@ -34,6 +34,10 @@ def empty_caches():
     would show that test's content. (On Redis this empties the test server's database.)"""
     for alias in settings.CACHES:
         caches[alias].clear()
+    # Nor may an earlier test's stopped node leave readers' search paused (search.client.breaker).
+    from search.client import breaker
+
+    breaker.succeeded()
 
 
 @pytest.fixture

@@ -135,3 +135,37 @@ def test_search_outage_and_recovery(client, throwaway_node, task_worker, home):
         assert not found(client, "quarzite")
         assert index.drift() == {"missing": [], "stale": [], "extra": []}
         assert not DBTaskResult.objects.filter(status="FAILED", task_path="search.tasks.sync_articles").exists()
+
+
+def test_a_hung_node_stops_holding_searches_after_a_few_failures(client, settings, throwaway_node, make_article):
+    """The circuit breaker: with the node frozen, the first searches wait out SEARCH_TIMEOUT, then
+    this process answers "unavailable" at once; when the node is back, one search tries it after
+    SEARCH_BREAKER_SECONDS and search works again."""
+    import os
+    import signal
+
+    settings.OPENSEARCH_URL = throwaway_node.url
+    settings.SEARCH_TIMEOUT, settings.SEARCH_BREAKER_FAILURES, settings.SEARCH_BREAKER_SECONDS = 0.5, 3, 1.5
+    index.rebuild()
+    make_article("Basaltine bridge opens")
+
+    def timed_search():
+        started = time.monotonic()
+        response = client.get("/api/search/", {"q": "basaltine"})
+        found = response.status_code == 200 and [hit["title"] for hit in response.json()["results"]] \
+            == ["Basaltine bridge opens"]
+        assert found or response.status_code == 503  # "temporarily unavailable"
+        return time.monotonic() - started, found
+
+    assert timed_search()[1]
+    pid = throwaway_node.pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        waits = [timed_search() for _ in range(3)]
+        assert all(seconds >= 0.45 and not found for seconds, found in waits), waits
+        fast = [timed_search() for _ in range(5)]
+        assert all(seconds < 0.2 and not found for seconds, found in fast), fast  # pages never wait
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    time.sleep(1.6)
+    assert timed_search()[1]  # half-open: one try, it works, search is back

@@ -386,6 +386,10 @@ NEWSLETTER_SIGNUPS_PER_HOUR = int(os.environ.get("NEWSLETTER_SIGNUPS_PER_HOUR", 
 # counted in one "other queries" row: anyone can send endless distinct queries), for this many days.
 SEARCH_LOG_MAX_QUERIES_PER_DAY = int(os.environ.get("SEARCH_LOG_MAX_QUERIES_PER_DAY", "5000"))
 SEARCH_LOG_DAYS = int(os.environ.get("SEARCH_LOG_DAYS", "400"))
+# After this many failed searches in a row a process stops asking OpenSearch for this many seconds
+# (search.client.CircuitBreaker): readers get "unavailable" at once instead of waiting each time.
+SEARCH_BREAKER_FAILURES = int(os.environ.get("SEARCH_BREAKER_FAILURES", "3"))
+SEARCH_BREAKER_SECONDS = float(os.environ.get("SEARCH_BREAKER_SECONDS", "10"))
 # /healthz/status (each dependency's state and errors, the index lag) is for staff, or for
 # monitoring that sends "Authorization: Bearer <this>". Empty: staff only.
 HEALTH_STATUS_TOKEN = os.environ.get("HEALTH_STATUS_TOKEN", "")
