@@ -480,6 +480,10 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=Non
     return body
 
 
+# Statuses that mean the node (not the query) is in trouble: rejected for load, gateway errors.
+NODE_TROUBLE = {429, 502, 503, 504}
+
+
 def _call(method, **kwargs):
     if not breaker.allow():
         raise SearchUnavailable("search paused after repeated failures (search.client.CircuitBreaker)")
@@ -493,10 +497,16 @@ def _call(method, **kwargs):
         raise SearchUnavailable(str(error)) from error
     except TransportError as error:
         # A closed index (synonyms being applied) or an overloaded node: unavailable, not a bug.
-        if isinstance(error.status_code, int) and error.status_code >= 500 or "closed" in str(error):
+        # Only an overloaded or unreachable node opens the breaker: a query OpenSearch refuses (a 500
+        # for too many clauses, say) says nothing of the node, and must not let one reader pause
+        # search for everyone.
+        status = error.status_code if isinstance(error.status_code, int) else 0
+        if status in NODE_TROUBLE:
             breaker.failed()
+        else:
+            breaker.succeeded()
+        if status >= 500 or "closed" in str(error):
             raise SearchUnavailable(str(error)) from error
-        breaker.succeeded()
         raise
     except OpenSearchException as error:
         breaker.failed()
@@ -545,7 +555,8 @@ def search(params, size=PAGE_SIZE, timeout=None):
     suggestion_finds = None
     if second and suggestion:
         response, check = _msearch(client, [body(second, suggest=False), _finds_anything_body(suggestion)], extra)
-        suggestion_finds = check["hits"]["total"]["value"] > 0
+        # A suggestion OpenSearch cannot check is simply not offered.
+        suggestion_finds = "error" not in check and check["hits"]["total"]["value"] > 0
     elif second:
         response = _call(client.search, index=alias_name(), body=body(second, suggest=not short), **extra)
         suggestion = suggestion or _suggestion(response, params)
@@ -565,8 +576,11 @@ def search(params, size=PAGE_SIZE, timeout=None):
     results.dates = [{"key": key, "label": label, "count": counts[key]["doc_count"], "selected": key == params.date}
                      for key, label, _ in DATE_RANGES]
     if suggestion and suggestion_finds is None:
-        suggestion_finds = _call(client.search, index=alias_name(), body=_finds_anything_body(suggestion),
-                                 **extra)["hits"]["total"]["value"] > 0
+        try:
+            suggestion_finds = _call(client.search, index=alias_name(), body=_finds_anything_body(suggestion),
+                                     **extra)["hits"]["total"]["value"] > 0
+        except (SearchUnavailable, TransportError):
+            suggestion_finds = False  # a suggestion that cannot be checked is not offered
     if suggestion and suggestion_finds:
         results.did_you_mean = suggestion
     results.took_ms = (time.monotonic() - started) * 1000
@@ -585,25 +599,27 @@ def _finds_anything_body(text):
     """Whether a "Did you mean" suggestion finds visible articles. The phrase suggester reads the
     index's term dictionary, which keeps words of deleted and expired documents until segments
     merge; without this check a typo could be "corrected" to a word of an unpublished article.
-    (The suggester's own collate option needs the lang-mustache module.)"""
+    (The suggester's own collate option needs the lang-mustache module.) The suggestion is held to
+    a typed query's limits: it is not cut to MAX_QUERY_WORDS, and a longer one made too many clauses."""
+    text, _ = clean_query(text)
     return {"query": {"bool": {"must": [_Clauses(understand(text, synonyms.current())).all_words()],
                                "filter": [_visible()]}},
             "size": 0, "track_total_hits": 1, "terminate_after": 1}
 
 
 def _msearch(client, bodies, extra):
-    """Several searches of the public index in one round trip; an error in any is raised as a
-    single search's would be."""
+    """Several searches of the public index in one round trip. msearch answers 200 and puts each
+    search's failure in its place: the first (the results) is raised as a single search's would be;
+    the others are the caller's to read."""
     lines = []
     for body in bodies:
         lines += [{"index": alias_name()}, body]
     responses = _call(client.msearch, body=lines, **extra)["responses"]
-    for response in responses:
-        if "error" in response:  # msearch answers 200 and puts each search's failure in its place
-            status, error = response.get("status", 500), response["error"]
-            if status == 404 or status >= 500 or "closed" in str(error):
-                raise SearchUnavailable(str(error))
-            raise TransportError(status, error.get("type", "error"), error)
+    if "error" in responses[0]:
+        status, error = responses[0].get("status", 500), responses[0]["error"]
+        if status == 404 or status >= 500 or "closed" in str(error):
+            raise SearchUnavailable(str(error))
+        raise TransportError(status, error.get("type", "error"), error)
     return responses
 
 

@@ -169,3 +169,36 @@ def test_a_hung_node_stops_holding_searches_after_a_few_failures(client, setting
         os.kill(pid, signal.SIGCONT)
     time.sleep(1.6)
     assert timed_search()[1]  # half-open: one try, it works, search is back
+
+
+def test_a_query_opensearch_refuses_never_pauses_search_for_everyone():
+    """Only a node in trouble (unreachable, timing out, 429/502/503/504) counts towards the breaker:
+    a query OpenSearch refuses with a 500 says nothing of the node, and one reader sending such
+    queries must not make search answer "unavailable" to everyone else."""
+    from opensearchpy.exceptions import TransportError
+
+    from search.client import breaker
+    from search.query import SearchUnavailable, _call
+
+    def refused(**_):
+        raise TransportError(500, "search_phase_execution_exception", "too many nested clauses")
+
+    def overloaded(**_):
+        raise TransportError(503, "unavailable", "node overloaded")
+
+    for _ in range(10):
+        with pytest.raises(SearchUnavailable):
+            _call(refused)
+    assert breaker.allow()
+    for _ in range(3):
+        with pytest.raises(SearchUnavailable):
+            _call(overloaded)
+    assert not breaker.allow()
+
+
+def test_a_did_you_mean_check_is_held_to_a_typed_querys_limits():
+    from search.query import MAX_QUERY_WORDS, _finds_anything_body
+
+    body = _finds_anything_body(" ".join(f"word{n}" for n in range(200)))  # the suggester's text, uncut
+    must = body["query"]["bool"]["must"][0]["bool"]["must"]
+    assert 0 < len(must) <= MAX_QUERY_WORDS
