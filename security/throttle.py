@@ -1,8 +1,9 @@
-"""Counting a client's failed attempts without storing who the client is.
+"""Counting a client's attempts without storing who the client is.
 
-django-axes throttles the admin sign-in; other forms that check a secret (page passwords) count
-here, in the shared cache, so every app server sees the same count. The client is a keyed hash of
-its address (security.ip.client_ip, so proxies are handled as for sign-in), never the address.
+django-axes throttles the admin sign-in; the other forms that need a limit (page passwords: wrong
+guesses; newsletter signups: every signup, per network) count here, in the shared cache, so every
+app server sees the same count. The client is a keyed hash of its address (security.ip.client_ip,
+so proxies are handled as for sign-in), never the address.
 """
 
 import hashlib
