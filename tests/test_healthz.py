@@ -126,7 +126,7 @@ def test_a_hung_search_node_never_slows_liveness(client, settings, monitoring, t
         os.kill(pid, signal.SIGCONT)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_down_fails_liveness_without_saying_why(client, monkeypatch):
     from django.db import connection
 
