@@ -134,8 +134,9 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=None, help="default: a free port")
     parser.add_argument("--bucket", default="newsroom-media")
     args = parser.parse_args(argv)
-    # `kill` and a closed terminal stop the server too, like Ctrl-C.
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    # `kill` and a closed terminal stop the server too, like Ctrl-C. (SIGINT is set explicitly: a
+    # shell that starts us in the background, as `nohup … &` does, makes us inherit it as ignored.)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
     server = S3Server(port=args.port, bucket=args.bucket)
     with step(f"Starting an S3-compatible server (moto) on {server.url}"):
