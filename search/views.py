@@ -70,15 +70,16 @@ def run_search(request):
     params = query.SearchParams.from_querydict(request.GET)
     try:
         results = query.search(params, timeout=_timeout())
+        shown = visible(results.hits)
         for _ in range(MAX_RESEARCHES):
-            shown = visible(results.hits)
             if len(shown) == len(results.hits):
                 break
             # The index still holds articles readers may no longer see: ask again without them, so
             # the total, the pages and the facets agree with what is shown (rare: index lag).
             params.hidden += tuple(hit.id for hit in results.hits if hit not in shown)
             results = query.search(params, timeout=_timeout())
-        results.hits = visible(results.hits)
+            shown = visible(results.hits)
+        results.hits = shown
     except query.SearchUnavailable as error:
         logger.warning("search unavailable: %s", error)
         return params, None, []
