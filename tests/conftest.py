@@ -41,6 +41,14 @@ def empty_caches():
 
 
 @pytest.fixture
+def patient_search(settings):
+    """For tests that must tell "search refused this" from "the machine was slow": a loaded test
+    machine missing readers' 0.8 s budget would turn into "unavailable" (or an empty page that
+    hides nothing). The unavailable path has its own tests."""
+    settings.SEARCH_TIMEOUT = 10
+
+
+@pytest.fixture
 def page_cache_off(settings):
     """For tests that measure how a page is rendered (query counts): no answers from the page cache."""
     settings.PAGE_CACHE_SECONDS = 0

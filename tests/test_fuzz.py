@@ -19,18 +19,13 @@ from news.importer import KNOWN, RecordError, import_record
 from search import index
 from tests.test_search_hostile_input import FORBIDDEN_IN_HTML, HYPOTHESIS, PAYLOADS, any_text, query_text
 
-pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
+pytestmark = [pytest.mark.opensearch, pytest.mark.django_db, pytest.mark.usefixtures("patient_search")]
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 FUZZ = HYPOTHESIS.__class__(HYPOTHESIS, max_examples=EXAMPLES)
 SENT = Counter()
 SECRET_WORD = "zephyrine"  # only in hidden articles
 HIDDEN_TITLES = ["Quillbright memo", "Quillbright members briefing"]
-
-
-@pytest.fixture(autouse=True)
-def patient_search(settings):
-    settings.SEARCH_TIMEOUT = 10
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from search import index
 from search.query import clean_query
 from tests.conftest import make_section
 
-pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
+pytestmark = [pytest.mark.opensearch, pytest.mark.django_db, pytest.mark.usefixtures("patient_search")]
 
 # Examples per endpoint: 2,000 requests, plus three per raw query string. The results page gets
 # fewer because it renders the whole site template (about five times slower than the API).
@@ -99,13 +99,6 @@ HYPOTHESIS = hypothesis_settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.large_base_example, HealthCheck.filter_too_much],
 )
-
-
-@pytest.fixture(autouse=True)
-def patient_search(settings):
-    # Any "unavailable" must come from OpenSearch refusing the query, not from a loaded test machine
-    # missing the reader-facing 0.8 s budget (the timeout path has its own tests).
-    settings.SEARCH_TIMEOUT = 10
 
 
 @pytest.fixture
