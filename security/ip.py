@@ -1,5 +1,8 @@
 """The client's address for the sign-in throttle (django-axes calls it: AXES_CLIENT_IP_CALLABLE)."""
 
+import hashlib
+import hmac
+
 from django.conf import settings
 
 
@@ -18,3 +21,11 @@ def client_ip(request):
         # Fewer entries than proxies: the request did not come through all of them.
         return remote
     return forwarded[-count]
+
+
+def client_digest(*parts):
+    """What stands for a client in counters (throttles, view counts): a keyed hash of the parts that
+    identify it (its address, and whatever else the counter needs), which cannot be turned back into
+    them without SECRET_KEY. Nothing about the client itself is stored."""
+    message = "|".join(parts)
+    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]

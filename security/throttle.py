@@ -6,14 +6,12 @@ app server sees the same count. The client is a keyed hash of its address (secur
 so proxies are handled as for sign-in), never the address.
 """
 
-import hashlib
-import hmac
 import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
 
-from .ip import client_ip
+from .ip import client_digest, client_ip
 
 
 class Throttle:
@@ -27,8 +25,7 @@ class Throttle:
         address = client_ip(request) or ""
         if self.per_network:
             address = network_of(address)
-        client = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
-        return f"throttle:{self.scope}:{target}:{client.hexdigest()[:32]}"
+        return f"throttle:{self.scope}:{target}:{client_digest(address)}"
 
     def blocked(self, request, target):
         return (cache.get(self._key(request, target)) or 0) >= self.limit()

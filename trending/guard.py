@@ -7,8 +7,6 @@ address (security.ip.client_ip) and the User-Agent: it lives only as a cache key
 the day, never in the database, and cannot be turned back into an address.
 """
 
-import hashlib
-import hmac
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -16,7 +14,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
-from security.ip import client_ip
+from security.ip import client_digest, client_ip
 
 TOKEN_SALT = "trending.view"
 
@@ -34,8 +32,7 @@ def valid_token(token, article_id):
 
 
 def _client(request, day):
-    message = f"{day.isoformat()}|{client_ip(request) or ''}|{request.headers.get('User-Agent', '')}"
-    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+    return client_digest(day.isoformat(), client_ip(request) or "", request.headers.get("User-Agent", ""))
 
 
 def _seconds_left_today():
