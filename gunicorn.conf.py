@@ -7,12 +7,18 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # 0.0.0.0:8000 behind a load balancer
-# gunicorn's advice for sync workers: 2 × cores + 1. Pages are CPU-bound rendering with short
-# waits on PostgreSQL, OpenSearch and Redis, which the extra workers cover (make bench: 3 or 5
-# sync workers beat 2 gthread workers × 4 threads on 2 cores).
+# Sync workers by default: pages are CPU-bound rendering with short waits on PostgreSQL, OpenSearch
+# and Redis, and behind a buffering proxy (the supported front, docs/operations.md) they are the
+# fastest and fairest choice: 2 × cores + 1 of them (tests/test_load.py, 50 readers on 2 cores:
+# sync 224 req/s, p95 0.58 s; gevent 183 req/s, p95 1.1 s; gthread 2 × 4 threads behind both).
+# A sync worker is held by one slow client (slowloris: a request trickled a byte at a time), so an
+# app server that must face clients directly runs GUNICORN_WORKER_CLASS=gevent: a slow client then
+# holds a greenlet, and Django still serves one request at a time (newsroom/greenlets.py).
+# tests/test_slow_clients.py shows all three: sync frozen, behind the proxy fine, gevent fine.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))  # per worker, gevent only
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # gthread only
 # Recycle workers now and then (a slow leak in any library cannot grow forever); the jitter keeps
 # them from all restarting at once.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
@@ -21,9 +27,15 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 # dependency gets here.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))  # longer than nothing: the balancer reuses connections
-# Load the app once in the master and fork: workers share its memory and start at once.
-preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in {"1", "true", "yes", "on"}
+# Longer than nothing: the balancer reuses connections (sync workers close after each response
+# anyway). gevent: none by default, because a kept-alive connection stays with the worker that
+# accepted it, busy or not (the load test's p95: 4.4 s with keep-alive, 1.1 s without).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0" if worker_class == "gevent" else "5"))
+# Sync workers: load the app once in the master and fork (shared memory, instant start). gevent
+# workers load it themselves, after gevent has patched the standard library: Django's per-thread
+# database connections must be per-greenlet, which they are only if created after the patch.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "false" if worker_class == "gevent" else "true").lower() in {
+    "1", "true", "yes", "on"}
 # Heartbeat files in memory: a slow disk cannot make the master think a worker hung.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Trust X-Forwarded-* (HTTPS detection) only from the load balancer's addresses.

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom import greenlets
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Everything the site writes locally (SQLite file, media, search node data) lives under var/.
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
@@ -142,6 +144,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The site, the task worker and the scheduler all write: take the write lock at the start of a
     # transaction and wait for it, rather than failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+if greenlets.active():  # a gunicorn gevent worker (gunicorn.conf.py's default)
+    # A connection kept per greenlet would never be reused (each request is a new greenlet) and
+    # would stay open until garbage-collected. Requests borrow PostgreSQL connections from a small
+    # pool per worker instead (psycopg's pool, through Django's own "pool" option); SQLite opens one
+    # per request, which is cheap.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "4")),
+            "timeout": 10,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
