@@ -44,7 +44,7 @@ node_modules/.installed: package.json package-lock.json
 test: $(STAMP) node_modules/.installed
 	@$(VPY) -m devenv.testenv $(ARGS)
 
-# Not part of `make test`: starts its own services and prints a table (see README, Benchmarks).
+# Not part of `make test`: starts its own services and prints a table (see docs/benchmarks.md).
 bench: $(STAMP)
 	@$(VPY) -m devenv.bench
 

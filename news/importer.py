@@ -2,7 +2,7 @@
 
 Each record is validated on its own: an invalid one is reported with its line number and skipped,
 valid ones are imported, and a record whose `id` was imported before is left alone, so re-running
-an import never duplicates. The format is documented in the README ("Importing an archive").
+an import never duplicates. The format is documented in docs/editors.md ("Importing an archive").
 """
 
 import json

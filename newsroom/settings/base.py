@@ -202,7 +202,7 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 # Django serves local media itself in development and tests; in production a web server, a CDN or
-# S3 does (see README).
+# S3 does (see docs/configuration.md and docs/operations.md).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:

@@ -5,7 +5,7 @@ from search.signals import batched_index_updates
 
 
 class Command(BaseCommand):
-    help = "Import articles from a JSON Lines file (format: see README, 'Importing an archive')."
+    help = "Import articles from a JSON Lines file (format: see docs/editors.md, 'Importing an archive')."
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="The .jsonl file.")
