@@ -61,6 +61,8 @@ def main(pytest_args):
             env["OPENSEARCH_URL"] = node.url
         codes = [
             run("ruff check", [python, "-m", "ruff", "check", "."], env),
+            run("lint-imports (pyproject.toml: which app may import which)",
+                [str(Path(python).with_name("lint-imports")), "--no-logo", "--no-cache"], env),
             run("manage.py check", [python, "manage.py", "check", "--fail-level", "WARNING"], env),
             run("makemigrations --check", [python, "manage.py", "makemigrations", "--check", "--dry-run"], env),
             run("pytest", [python, "-m", "pytest", *pytest_args], env),

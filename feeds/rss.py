@@ -46,7 +46,7 @@ class ArticleFeed(Feed):
     def feed_url(self, section):
         if section is None:
             return self.site.root_url + reverse("site_feed")
-        return section.get_full_url(self.request) + section.reverse_subpage("feed")
+        return section.get_full_url(self.request) + "feed/"
 
     # -- the items -------------------------------------------------------------------------------
     def items(self, section):

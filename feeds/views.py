@@ -3,9 +3,14 @@ robots.txt. What they may show is decided in feeds.content; none of them shows a
 could not open."""
 
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from wagtail import hooks
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.models import Page
+
+from news.models import SectionPage
 
 from .content import site_for, site_name_for
 from .rss import ArticleFeed
@@ -22,10 +27,27 @@ def site_feed(request):
     return ArticleFeed()(request)
 
 
-def section_feed(request, section):
-    """<section url>feed/ (SectionPage's `feed/` route): the newest articles of a section and its
-    sub-sections. Wagtail has already routed to a live section the reader may see."""
-    return ArticleFeed()(request, section=section)
+def section_feed(request, section_path):
+    """<section url>feed/: the newest articles of a section and its sub-sections. Served the way
+    Wagtail's own serve view serves the section page (wagtail.views.serve), with the feed in place of
+    the page: unknown or unpublished, 404; view-restricted, Wagtail's password or sign-in page
+    (its on_serve_page chain), never the feed."""
+    route = Page.route_for_request(request, section_path)
+    if route is None or not isinstance(route[0], SectionPage):
+        raise Http404
+    section, args, kwargs = route
+
+    def serve_feed(page, request, args, kwargs):
+        return ArticleFeed()(request, section=page)
+
+    chain = serve_feed
+    for wrap in reversed(hooks.get_hooks("on_serve_page")):
+        chain = wrap(chain)
+    for hook in hooks.get_hooks("before_serve_page"):
+        result = hook(section, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    return chain(section, request, args, kwargs)
 
 
 def sitemap(request):

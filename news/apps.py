@@ -1,9 +1,9 @@
 from django.apps import AppConfig
 
+from core.versions import forget
+
 
 def forget_restrictions(**kwargs):
-    from pagecache.store import forget
-
     forget("view-restrictions")
 
 

@@ -22,9 +22,8 @@ from taggit.models import Tag
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.blocks import RichTextBlock, StructBlock
 from wagtail.images import get_image_model
+from wagtail.models import Site
 from wagtail.rich_text import features
-
-from home.models import HomePage
 
 from .blocks import ArticleBodyBlock
 from .models import ArticlePage, Author, SectionPage
@@ -53,9 +52,17 @@ class ImportReport:
                 f"{len(self.errors)} invalid")
 
 
+def home_page():
+    """The default site's home page, where the section tree starts (None before `migrate`)."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    return site.root_page.specific if site else None
+
+
 def find_section(path):
     """'world/europe' → the Europe section under World (matched by slug, then by title)."""
-    parent = HomePage.objects.first()
+    parent = home_page()
+    if parent is None:
+        raise RecordError("the site has no home page: run `manage.py migrate` first")
     section = None
     for part in [p for p in str(path).strip("/").split("/") if p]:
         children = SectionPage.objects.child_of(parent)

@@ -7,7 +7,6 @@ index lives in the search app.
 import re
 from urllib.parse import quote
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
@@ -19,10 +18,11 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from core.versions import until_next_purge
 
 from .blocks import ArticleBodyBlock
 from .previews import PreviewModesMixin
@@ -62,8 +62,6 @@ def restricted_paths():
     kept until the next whole-site purge, which every view-restriction change, move and delete of a
     page makes (pagecache.signals), instead of the query Wagtail's public() runs on each use."""
     from wagtail.models import PageViewRestriction
-
-    from pagecache.store import until_next_purge
 
     return until_next_purge("view-restrictions", lambda: list(
         PageViewRestriction.objects.values_list("page__path", "page__depth")))
@@ -142,9 +140,9 @@ class Author(index.Indexed, models.Model):
         return live_articles().filter(article_authors__author=self).order_by(NEWEST_FIRST).distinct()
 
 
-class SectionPage(PreviewModesMixin, RoutablePageMixin, Page):
+class SectionPage(PreviewModesMixin, Page):
     """A section of the paper (World, Sports, ...). Sections nest: World > Europe.
-    Its RSS feed is at <section url>feed/."""
+    Its RSS feed is at <section url>feed/ (served by feeds/)."""
 
     intro = models.TextField(blank=True, max_length=500, help_text="A line under the section name.")
 
@@ -159,16 +157,6 @@ class SectionPage(PreviewModesMixin, RoutablePageMixin, Page):
     def articles(self):
         """Live articles of this section and its sub-sections, newest first."""
         return live_articles().descendant_of(self).order_by(NEWEST_FIRST)
-
-    @path("")
-    def index(self, request):
-        return self.render(request)
-
-    @path("feed/")
-    def feed(self, request):
-        from feeds.views import section_feed
-
-        return section_feed(request, self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -286,23 +274,6 @@ class ArticlePage(PreviewModesMixin, Page):
 
     og_type = "article"
 
-    def related_articles(self, limit=4):
-        """The live articles most like this one in words (OpenSearch's more_like_this), best match
-        first. When search cannot answer the block is left out rather than silently filled with
-        unrelated latest news."""
-        from search.query import SearchUnavailable, related_ids
-
-        like = [self.title, self.standfirst, " ".join(tag.name for tag in self.tags.all()),
-                (self.body_plain or self.body_text())[:10000]]
-        try:
-            # A few spare ids: one might have been unpublished a moment ago and not yet left the index.
-            ids = related_ids(self.pk, like, size=limit + 4, timeout=settings.SEARCH_TIMEOUT)
-        except SearchUnavailable:
-            return live_articles().none()
-        ranked = {pk: rank for rank, pk in enumerate(ids)}
-        found = live_articles().filter(pk__in=ids)
-        return sorted(found, key=lambda article: ranked[article.pk])[:limit]
-
     def share_links(self, request=None):
         """Plain links (no third-party scripts) for sharing this article."""
         url, title = quote(self.get_full_url(request) or ""), quote(self.title)
@@ -349,7 +320,6 @@ class ArticlePage(PreviewModesMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["share_links"] = self.share_links(request)
-        context["related"] = cards(self.related_articles()) if self.pk else []
         return context
 
     @property

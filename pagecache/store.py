@@ -16,30 +16,20 @@ commits, see signals.py).
 
 import hashlib
 import logging
-import secrets
 import time
 from urllib.parse import parse_qsl, unquote, urlencode
 
-from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpResponse
+
+from core.versions import SITE_VERSION_KEY, cache, new_token, replace_site_version
 
 logger = logging.getLogger(__name__)
 
-SITE_VERSION_KEY = "pagecache:site"
 NEXT_EXPIRY_KEY = "pagecache:next-expiry"
 # Shared links carry these; they change nothing on the page, so they must not split the cache.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid")
 # Headers a cached copy must not carry to the next reader.
 UNSTORED_HEADERS = {"set-cookie", "x-cache"}
-
-
-def cache():
-    return caches[settings.PAGE_CACHE_ALIAS]
-
-
-def _token():
-    return secrets.token_hex(8)
 
 
 def _hashed(prefix, text):
@@ -73,45 +63,9 @@ def versions(path):
     found = cache().get_many(keys)
     for key in keys:
         if key not in found:
-            cache().add(key, _token(), timeout=None)
+            cache().add(key, new_token(), timeout=None)
             found[key] = cache().get(key)
     return [found[key] for key in keys]
-
-
-def site_version():
-    """The site-wide token alone: what fragments valid until the next whole-site purge are keyed by."""
-    token = cache().get(SITE_VERSION_KEY)
-    if token is None:
-        cache().add(SITE_VERSION_KEY, _token(), timeout=None)
-        token = cache().get(SITE_VERSION_KEY)
-    return token
-
-
-_derived = {}  # name -> (site version, value), this process's copies
-
-
-def until_next_purge(name, compute):
-    """compute(), kept in this process until the next whole-site purge (the site version changes).
-
-    For facts that every whole-site purge covers, read on every page (the view restrictions): one
-    cache read instead of a query. The value is keyed by the version read before computing, so a
-    value computed from a state that a purge then changed is never used after it. When the cache
-    cannot be read, compute() runs every time."""
-    try:
-        version = site_version()
-    except Exception:
-        return compute()
-    held = _derived.get(name)
-    if held is not None and held[0] == version:
-        return held[1]
-    value = compute()
-    _derived[name] = (version, value)
-    return value
-
-
-def forget(name):
-    """Drop this process's copy of an until_next_purge() value now, without waiting for the purge."""
-    _derived.pop(name, None)
 
 
 def key_for(request):
@@ -140,13 +94,13 @@ def purge_paths(paths):
     """Drop every cached variant of these paths, at once, for every host."""
     paths = {normalize_path(path) for path in paths}
     if paths:
-        cache().set_many({path_version_key(path): _token() for path in paths}, timeout=None)
+        cache().set_many({path_version_key(path): new_token() for path in paths}, timeout=None)
     cache().delete(NEXT_EXPIRY_KEY)
 
 
 def purge_all():
     """Drop every cached page."""
-    cache().set(SITE_VERSION_KEY, _token(), timeout=None)
+    replace_site_version()
     cache().delete(NEXT_EXPIRY_KEY)
 
 

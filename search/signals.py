@@ -5,15 +5,13 @@ the database and decides per article (index it or remove it), so a receiver neve
 whether its event makes an article visible or hides it.
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from core.batching import defer
 from news.models import ArticleAuthor, ArticlePage, ArticlePageTag, Author, SectionPage
 
 from . import synonyms
@@ -21,33 +19,16 @@ from .models import SearchSettings
 from .tasks import sync_articles
 
 BATCH = 500
-_deferred = ContextVar("deferred_article_ids", default=None)
 
 
 def enqueue(article_ids):
-    pending = _deferred.get()
-    if pending is not None:
-        pending.update(article_ids)
+    """Index (or remove) these articles through the task queue; inside core.batching.batched_changes()
+    once, at the end of the batch."""
+    if defer(enqueue, article_ids):
         return
     article_ids = sorted(set(article_ids))
     for start in range(0, len(article_ids), BATCH):
         sync_articles.enqueue(article_ids[start:start + BATCH])
-
-
-@contextmanager
-def batched_index_updates():
-    """Collect the index updates of many changes (a demo load, an import) and enqueue them once, in
-    batches, at the end — rather than one task and one index refresh per article."""
-    if _deferred.get() is not None:  # already batching: the outer block enqueues
-        yield
-        return
-    token = _deferred.set(set())
-    try:
-        yield
-    finally:
-        pending = _deferred.get()
-        _deferred.reset(token)
-        enqueue(pending)
 
 
 def articles_at_or_below(page):

@@ -9,9 +9,9 @@ from django_tasks_db.models import DBTaskResult
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
+from core.batching import batched_changes
 from search import index
 from search.client import get_client
-from search.signals import batched_index_updates
 from tests.conftest import make_section
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
@@ -97,7 +97,7 @@ def test_scheduler_expiry_removes_the_article(fresh_index, make_article):
 
 
 def test_batched_updates_enqueue_once_at_the_end(fresh_index, make_article):
-    with batched_index_updates():
+    with batched_changes():
         first = make_article("Batch one")
         second = make_article("Batch two")
         assert indexed(first) is None and indexed(second) is None  # not yet

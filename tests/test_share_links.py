@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from search import index
+from search.related import related_articles
 from sharing.models import DraftLink
 from tests.test_workflow import edit_url, editor, editor_client, logged_in, make_user  # noqa: F401
 
@@ -233,5 +234,5 @@ def test_shared_draft_content_appears_on_no_public_surface(client, home, section
         assert "Xyqlent" not in text and never.slug not in text, name
         assert "/draft/" not in text, name
     assert client.get("/api/search/", {"q": "xyqlent"}).json()["total"] == 0
-    assert never.pk not in [a.pk for a in control.related_articles(limit=10)]
-    assert all("Xyqlent" not in a.title for a in control.related_articles(limit=10))
+    assert never.pk not in [a.pk for a in related_articles(control, limit=10)]
+    assert all("Xyqlent" not in a.title for a in related_articles(control, limit=10))

@@ -80,11 +80,12 @@ def chrome_cache_key(context, part):
 
     They are the same on nearly every page and their content — navigation, What's Hot, settings —
     only changes through edits that purge the whole page cache, or when an article's expiry time
-    comes, so the key carries the site's page-cache version and the next expiry time
+    comes, so the key carries the site version (core.versions) and the next expiry time
     (pagecache.store): either changing makes every cached header and footer unreachable.
     The rest of the key is what differs between pages: the site, the day (the header shows the date)
     and, for the home page and sections, the page (the navigation marks it as current). Previews
     render them afresh."""
+    from core.versions import site_version
     from pagecache import store
 
     request = context.get("request")
@@ -92,7 +93,7 @@ def chrome_cache_key(context, part):
         return ""
     try:
         # After the next scheduled expiry the key changes too: the ticker must drop that article then.
-        version = f"{store.site_version()}|{store.next_expiry_at():.0f}"
+        version = f"{site_version()}|{store.next_expiry_at():.0f}"
     except Exception:  # the cache is down: render it
         return ""
     from news.models import SectionPage

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.batching import batched_changes
 from news.importer import import_jsonl
-from search.signals import batched_index_updates
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, path, images_dir, **options):
         try:
-            with batched_index_updates():  # one batch of public-index updates for the whole file
+            with batched_changes():  # one batch of public-index updates for the whole file
                 report = import_jsonl(path, images_dir)
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc}") from exc

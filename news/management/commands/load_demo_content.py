@@ -13,11 +13,11 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from home.models import HomePage
+from core.batching import batched_changes
 from news.demo import corpus
 from news.demo.bulk import bulk_generate
 from news.demo.generator import DemoNewsroom, demo_is_loaded
-from search.signals import batched_index_updates
+from news.importer import home_page
 
 BULK_ABOVE = 2000
 
@@ -40,14 +40,14 @@ class Command(BaseCommand):
         if demo_is_loaded() and not force:
             self.stdout.write("Demo content already loaded; nothing to do (use --force to add more).")
             return
-        home = HomePage.objects.first()
+        home = home_page()
         if home is None:
             self.stderr.write("No home page: run `manage.py migrate` first.")
             raise SystemExit(1)
         started = time.monotonic()
         demo = DemoNewsroom(home, seed=seed, out=self.stdout.write)
         # One batch of public-index updates at the end, not one per published article.
-        with batched_index_updates():
+        with batched_changes():
             if articles is None:
                 self.stdout.write(f"The demo collection ({len(corpus.records())} articles):")
                 count, seconds = corpus.load(demo, out=self.stdout.write)
