@@ -1,7 +1,7 @@
 """What feeds and sitemaps may show, and how to fetch it in a fixed number of queries.
 
-Articles start from news.models.live_articles(), like every other public listing; pages of any
-type (sitemap.xml) from Wagtail's live().public(), with `unexpired()` on both.
+Articles start from ArticlePage.objects.visible(), like every other public listing; pages of any
+type (sitemap.xml) from Wagtail's live().public(), narrowed by core.visibility.in_publication_window().
 """
 
 from django.conf import settings
@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, Greatest, Left, Length
 from django.http import Http404
 from wagtail.models import Page, Site
 
-from news.models import NEWEST_FIRST, ArticleAuthor, in_reading_time, live_articles
+from news.models import NEWEST_FIRST, ArticleAuthor, ArticlePage
 
 # What Django's <slug:...> converter accepts: tag and author pages can only be reversed for these.
 # (taggit makes Unicode slugs by default; such a tag has no reachable /tags/<slug>/ page.)
@@ -18,17 +18,6 @@ URL_SLUG = r"^[-a-zA-Z0-9_]+$"
 
 # Newest first, with stable tie-breaks so equal dates never reorder between two fetches.
 FEED_ORDER = (NEWEST_FIRST, F("first_published_at").desc(nulls_last=True), "-pk")
-
-
-# Wagtail's live() trusts the scheduler: a page whose expiry time has passed stays live until
-# run_scheduler next runs, and Wagtail's sitemap would list it in that gap. The same rule as every
-# article listing applies to every page type in sitemap.xml.
-unexpired = in_reading_time
-
-
-def visible_articles():
-    """Articles readers may see right now (news.models.live_articles)."""
-    return live_articles()
 
 
 def article_lastmod(prefix=""):
@@ -54,7 +43,7 @@ def with_feed_relations(articles):
 
 def latest_articles(root, limit):
     """The newest `limit` visible articles under `root` (a site's root page or a section)."""
-    return with_feed_relations(visible_articles().descendant_of(root).order_by(*FEED_ORDER))[:limit]
+    return with_feed_relations(ArticlePage.objects.visible().descendant_of(root).order_by(*FEED_ORDER))[:limit]
 
 
 def site_for(request):

@@ -3,7 +3,7 @@
 Built on wagtail.contrib.sitemaps (itself Django's sitemap framework). Wagtail's Sitemap lists
 `root_page.get_descendants(inclusive=True).live().public()`: view-restricted pages and their
 descendants are already left out, but a page past its expiry time stays listed until the scheduler
-unpublishes it, so PageSitemap narrows the list further with `unexpired()`.
+unpublishes it, so PageSitemap narrows the list further with `in_publication_window()`.
 """
 
 from datetime import timedelta
@@ -19,9 +19,10 @@ from taggit.models import Tag
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.models import Page
 
+from core.visibility import in_publication_window
 from news.models import ArticlePage, Author
 
-from .content import FEED_ORDER, URL_SLUG, article_lastmod, site_for, unexpired, visible_articles
+from .content import FEED_ORDER, URL_SLUG, article_lastmod, site_for
 
 
 class PageUrlsSitemap(WagtailSitemap):
@@ -58,14 +59,14 @@ class PageSitemap(PageUrlsSitemap):
     """
 
     def items(self):
-        return unexpired(super().items())
+        return in_publication_window(super().items())
 
     @cached_property
     def newest_by_parent(self):
         """[(parent tree path, newest article lastmod)] for the site, in one grouped query."""
         parent_path = Left("path", Length("path") - Page.steplen)
         return list(
-            visible_articles().descendant_of(self.get_wagtail_site().root_page)
+            ArticlePage.objects.visible().descendant_of(self.get_wagtail_site().root_page)
             .order_by()  # Wagtail orders pages by path, which would defeat the grouping
             .annotate(parent_path=parent_path).values("parent_path")
             .annotate(newest=Max(article_lastmod())).values_list("parent_path", "newest")
@@ -104,7 +105,7 @@ class AuthorSitemap(SiteRootSitemap):
 
     def items(self):
         return (
-            Author.objects.filter(slug__regex=URL_SLUG, article_links__page__in=visible_articles())
+            Author.objects.filter(slug__regex=URL_SLUG, article_links__page__in=ArticlePage.objects.visible())
             .annotate(sitemap_lastmod=Max(article_lastmod("article_links__page__")))
             .only("slug")
             .order_by("slug")
@@ -120,7 +121,8 @@ class TagSitemap(SiteRootSitemap):
 
     def items(self):
         return (
-            Tag.objects.filter(slug__regex=URL_SLUG, news_articlepagetag_items__content_object__in=visible_articles())
+            Tag.objects.filter(slug__regex=URL_SLUG,
+                               news_articlepagetag_items__content_object__in=ArticlePage.objects.visible())
             .annotate(sitemap_lastmod=Max(article_lastmod("news_articlepagetag_items__content_object__")))
             .order_by("slug")
         )
@@ -139,7 +141,7 @@ class NewsSitemap(PageUrlsSitemap):
     def items(self):
         since = timezone.now() - self.window
         return (
-            visible_articles()
+            ArticlePage.objects.visible()
             .descendant_of(self.get_wagtail_site().root_page)
             .filter(published_date__gte=since)
             .order_by(*FEED_ORDER)

@@ -38,9 +38,9 @@ def _curated(items, limit, fallback):
     """The curated articles that readers may see (live, public), in the editor's order, topped
     up from `fallback(n)` (a function giving at least n candidates, best first) when fewer than
     `limit` are chosen or some have been unpublished."""
-    from news.models import live_articles
+    from news.models import ArticlePage
 
-    visible = {a.pk: a for a in live_articles().filter(pk__in=[item.article_id for item in items])}
+    visible = {a.pk: a for a in ArticlePage.objects.visible().filter(pk__in=[item.article_id for item in items])}
     chosen = [visible[item.article_id] for item in items if item.article_id in visible][:limit]
     if len(chosen) < limit:
         taken = {a.pk for a in chosen}
@@ -67,9 +67,9 @@ class HomePage(PreviewModesMixin, Page):
     ]
 
     def latest_articles(self):
-        from news.models import NEWEST_FIRST, live_articles
+        from news.models import NEWEST_FIRST, ArticlePage
 
-        return live_articles().descendant_of(self).order_by(NEWEST_FIRST)
+        return ArticlePage.objects.visible().descendant_of(self).order_by(NEWEST_FIRST)
 
     def whats_hot(self):
         def breaking_then_latest(n):
@@ -86,9 +86,9 @@ class HomePage(PreviewModesMixin, Page):
 
     def section_blocks(self, per_section=SECTION_BLOCK_SIZE):
         """The newest articles of each top-level section (and its sub-sections), one query each."""
-        from news.models import SectionPage, public
+        from news.models import SectionPage
 
-        sections = public(SectionPage.objects.child_of(self).live())
+        sections = SectionPage.objects.child_of(self).visible()
         blocks = [{"section": s, "articles": list(s.articles()[:per_section])} for s in sections]
         return [block for block in blocks if block["articles"]]
 
@@ -151,9 +151,9 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
 
     def navigation_sections(self):
         """Live, public top-level sections in the editors' order (or the page tree's order)."""
-        from news.models import SectionPage, public
+        from news.models import SectionPage
 
-        visible = public(SectionPage.objects.live())
+        visible = SectionPage.objects.visible()
         chosen = [item.section_id for item in self.navigation_items.all()]
         if chosen:
             # One query, and the same visibility rule as the default list below.

@@ -121,13 +121,14 @@ class RelatedLinksBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         """The links readers may follow: a chosen article only while readers may see it (the one
-        rule, news.models.live_articles: live, not private, in its publication window), else the
+        rule, ArticlePage.objects.visible(): live, not private, in its publication window), else the
         outside link given beside it, if any."""
-        from .models import live_articles  # blocks are imported by models
+        from .models import ArticlePage  # blocks are imported by models
 
         context = super().get_context(value, parent_context)
         chosen = [link.get("page").pk for link in value["links"] if link.get("page")]
-        visible = set(live_articles().filter(pk__in=chosen).values_list("pk", flat=True)) if chosen else set()
+        visible = (set(ArticlePage.objects.visible().filter(pk__in=chosen).values_list("pk", flat=True))
+                   if chosen else set())
         context["shown"] = []
         for link in value["links"]:
             page = link.get("page") if link.get("page") and link.get("page").pk in visible else None

@@ -7,6 +7,7 @@ index lives in the search app.
 import re
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
@@ -22,7 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from core.versions import until_next_purge
+from core.visibility import ReaderPageManager
 
 from .blocks import ArticleBodyBlock
 from .previews import PreviewModesMixin
@@ -47,43 +48,6 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
 # sorts last rather than first (PostgreSQL puts NULLs first in descending order by default).
 # Migration news.0003 adds the matching index.
 NEWEST_FIRST = models.F("published_date").desc(nulls_last=True)
-
-
-def in_reading_time(pages):
-    """Drop pages whose time is not now: past their expiry (the scheduler unpublishes them up to
-    30 s late; readers never see them in that gap) or with a go-live time still ahead (only writes
-    around Wagtail's publish action make such a live row)."""
-    now = timezone.now()
-    return pages.exclude(expire_at__lte=now).exclude(go_live_at__gt=now)
-
-
-def restricted_paths():
-    """(path, depth) of every page with a view restriction. Read on nearly every page, several times:
-    kept until the next whole-site purge, which every view-restriction change, move and delete of a
-    page makes (pagecache.signals), instead of the query Wagtail's public() runs on each use."""
-    from wagtail.models import PageViewRestriction
-
-    return until_next_purge("view-restrictions", lambda: list(
-        PageViewRestriction.objects.values_list("page__path", "page__depth")))
-
-
-def public(pages):
-    """Wagtail's PageQuerySet.public(): no page at or below a view-restricted page."""
-    private = models.Q()
-    for tree_path, depth in restricted_paths():
-        private |= models.Q(path__startswith=tree_path, depth__gte=depth)
-    return pages.exclude(private) if private else pages
-
-
-def live_articles(exact=False):
-    """Articles a reader may see: published, not behind a view restriction (on the article or an
-    ancestor), and in their reading time. Every public listing starts here.
-
-    exact=True asks the database for the view restrictions instead of this process's copy: for the
-    search index and its read-time check, where another process's change must be seen at once, not
-    when the purge that follows it arrives."""
-    articles = ArticlePage.objects.live()
-    return in_reading_time(articles.public() if exact else public(articles))
 
 
 class Author(index.Indexed, models.Model):
@@ -137,7 +101,7 @@ class Author(index.Indexed, models.Model):
         return [(label, url) for label, url in links if url]
 
     def articles(self):
-        return live_articles().filter(article_authors__author=self).order_by(NEWEST_FIRST).distinct()
+        return ArticlePage.objects.visible().filter(article_authors__author=self).order_by(NEWEST_FIRST).distinct()
 
 
 class SectionPage(PreviewModesMixin, Page):
@@ -145,6 +109,8 @@ class SectionPage(PreviewModesMixin, Page):
     Its RSS feed is at <section url>feed/ (served by feeds/)."""
 
     intro = models.TextField(blank=True, max_length=500, help_text="A line under the section name.")
+
+    objects = ReaderPageManager()
 
     parent_page_types = ["home.HomePage", "news.SectionPage"]
     subpage_types = ["news.SectionPage", "news.ArticlePage"]
@@ -156,11 +122,11 @@ class SectionPage(PreviewModesMixin, Page):
 
     def articles(self):
         """Live articles of this section and its sub-sections, newest first."""
-        return live_articles().descendant_of(self).order_by(NEWEST_FIRST)
+        return ArticlePage.objects.visible().descendant_of(self).order_by(NEWEST_FIRST)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["subsections"] = public(self.get_children().live()).type(SectionPage).specific()
+        context["subsections"] = SectionPage.objects.child_of(self).visible().order_by("path")
         context["articles"] = cards(paginate(request, self.articles()))
         return context
 
@@ -182,6 +148,8 @@ class ArticleAuthor(Orderable):
 
 
 class ArticlePage(PreviewModesMixin, Page):
+    objects = ReaderPageManager()  # ArticlePage.objects.visible(): what readers may see (core.visibility)
+
     standfirst = models.TextField(max_length=400, blank=True,
                                   help_text="The one- or two-sentence summary under the headline.")
     lead_image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
@@ -286,8 +254,9 @@ class ArticlePage(PreviewModesMixin, Page):
             ("Email", f"mailto:?subject={title}&body={url}"),
         ]
 
-    def structured_data(self, request=None):
-        """schema.org NewsArticle, for search engines (rendered as JSON-LD)."""
+    def structured_data(self, request=None, publisher=None):
+        """schema.org NewsArticle, for search engines (rendered as JSON-LD). `publisher` is the site's
+        name as the page shows it (Site settings), so a renamed site publishes under its own name."""
         data = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
@@ -300,7 +269,7 @@ class ArticlePage(PreviewModesMixin, Page):
             "author": [{"@type": "Person", "name": a.name,
                         "url": request.build_absolute_uri(a.get_absolute_url()) if request else a.get_absolute_url()}
                        for a in self.authors],
-            "publisher": {"@type": "Organization", "name": "Newsroom"},
+            "publisher": {"@type": "Organization", "name": publisher or settings.WAGTAIL_SITE_NAME},
         }
         section = self.section
         if isinstance(section, SectionPage):

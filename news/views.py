@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from .listing import cards
-from .models import NEWEST_FIRST, Author, live_articles, paginate
+from .models import NEWEST_FIRST, ArticlePage, Author, paginate
 
 
 def author(request, slug):
@@ -22,7 +22,7 @@ def author(request, slug):
 
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = live_articles().filter(tags=tag).order_by(NEWEST_FIRST)
+    articles = ArticlePage.objects.visible().filter(tags=tag).order_by(NEWEST_FIRST)
     if not articles.exists():
         # A tag used only on drafts or private articles must not reveal that they exist.
         return TemplateResponse(request, "404.html", {}, status=404)

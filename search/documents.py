@@ -1,8 +1,8 @@
 """What the public index stores for an article, and which articles it may store.
 
 Only articles a reader may see are ever turned into documents (live, public, unexpired — the same
-rule as every public listing, news.models.live_articles). The public index therefore cannot leak a
-draft by a forgotten filter at query time: drafts are never in it.
+rule as every public listing, ArticlePage.objects.visible() from core.visibility). The public index
+therefore cannot leak a draft by a forgotten filter at query time: drafts are never in it.
 """
 
 import hashlib
@@ -12,14 +12,14 @@ import re
 from django.db.models import Prefetch
 from wagtail.models import Page
 
-from news.models import ArticleAuthor, SectionPage, live_articles
+from news.models import ArticleAuthor, ArticlePage, SectionPage
 
 
 def public_articles():
     """Every article that belongs in the public index, with what its document needs prefetched."""
     # The StreamField body is never read here (its plain text is body_plain): not loading and
     # parsing it doubles the rate documents are built at (make bench).
-    return live_articles(exact=True).defer("body").prefetch_related(
+    return ArticlePage.objects.visible(exact=True).defer("body").prefetch_related(
         Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author")),
         "tags",
     )

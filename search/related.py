@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from news.models import live_articles
+from news.models import ArticlePage
 
 from .query import SearchUnavailable, related_ids
 
@@ -18,5 +18,5 @@ def related_articles(article, limit=4):
     except SearchUnavailable:
         return []
     ranked = {pk: rank for rank, pk in enumerate(ids)}
-    found = live_articles().filter(pk__in=ids)
+    found = ArticlePage.objects.visible().filter(pk__in=ids)
     return sorted(found, key=lambda found_article: ranked[found_article.pk])[:limit]

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 
-from news.models import ArticlePage, live_articles
+from news.models import ArticlePage
 
 from . import query
 from .models import SearchQueryLog, normalise
@@ -36,7 +36,8 @@ def _timeout():
 def visible(items, key=lambda hit: hit.id):
     """Only the items readers may see now, in the same order."""
     ids = {key(item) for item in items}
-    allowed = set(live_articles(exact=True).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    readable = ArticlePage.objects.visible(exact=True).filter(pk__in=ids)
+    allowed = set(readable.values_list("pk", flat=True)) if ids else set()
     return [item for item in items if key(item) in allowed]
 
 
@@ -50,7 +51,7 @@ def promoted(params):
         return []  # the usual case: no need to ask which pages readers may see
     ids = [p.page_id for p in promotions if p.page_id]
     # Articles must also be within their reading time, like every public listing.
-    articles = set(live_articles(exact=True).filter(pk__in=ids).values_list("pk", flat=True))
+    articles = set(ArticlePage.objects.visible(exact=True).filter(pk__in=ids).values_list("pk", flat=True))
     pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=ids).specific()
              if not isinstance(page, ArticlePage) or page.pk in articles}
     shown = []

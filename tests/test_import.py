@@ -13,7 +13,7 @@ from PIL import Image as PillowImage
 from wagtail.images import get_image_model
 
 from news.importer import import_jsonl
-from news.models import ArticlePage, Author, live_articles
+from news.models import ArticlePage, Author
 from tests.conftest import make_section
 
 Image = get_image_model()
@@ -109,8 +109,8 @@ def test_valid_records_become_published_articles_with_all_their_fields(client, t
     assert [(n, a.external_id) for n, a in report.imported] == [
         (1, "arch-1"), (2, "1042"), (3, "arch-draft"), (4, "arch-min"), (5, "arch-empty")]
     assert report.summary() == "5 imported, 0 already imported, 0 invalid"
-    # Live and public: every public listing starts from live_articles(); the draft is not there.
-    assert sorted(live_articles().values_list("external_id", flat=True)) == [
+    # Live and public: every public listing starts from ArticlePage.objects.visible(); the draft is not there.
+    assert sorted(ArticlePage.objects.visible().values_list("external_id", flat=True)) == [
         "1042", "arch-1", "arch-empty", "arch-min"]
 
     article = ArticlePage.objects.get(external_id="arch-1")
@@ -264,7 +264,7 @@ def test_command_reports_bad_lines_by_number_skips_them_and_exits_1(tmp_path, se
         assert message in line, line
         assert line.endswith("(skipped)")
     # The valid records around the bad ones are in, published.
-    assert sorted(live_articles().values_list("title", flat=True)) == [
+    assert sorted(ArticlePage.objects.visible().values_list("title", flat=True)) == [
         "First good record", "Second good record", "Third good record"]
     # A number given for paragraph text is stored as text, so the page can be rendered.
     assert ArticlePage.objects.get(external_id="bad-23").body[0].value.source == "42"

@@ -187,6 +187,20 @@ def test_article_meta_open_graph_and_json_ld(client, make_article):
     assert data["image"][0].startswith("http://testserver/media/images/")
 
 
+def test_json_ld_publisher_is_the_site_name_readers_see(client, home, make_article):
+    from wagtail.models import Site
+
+    from home.models import SiteSettings
+
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.site_name = "The Fenland Ledger"
+    site_settings.save()
+    html = client.get(make_article("Renamed paper's story").url).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert "| The Fenland Ledger</title>" in html
+    assert data["publisher"] == {"@type": "Organization", "name": "The Fenland Ledger"}
+
+
 def test_json_ld_cannot_break_out_of_its_script(client, make_article):
     article = make_article("Headline with </script><script>alert(1)</script>")
     html = client.get(article.url).content.decode()

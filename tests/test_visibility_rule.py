@@ -1,6 +1,7 @@
-"""One visibility rule (news.models.live_articles: live, not private, in its publication window) for
-the surfaces that are not search: the Related links block an editor fills in, and author pages,
-which like tag pages exist only while the author has an article readers may see."""
+"""One visibility rule (core.visibility, ArticlePage.objects.visible(): live, not private, in its
+publication window) for the surfaces that are not search: the Related links block an editor fills
+in, and author pages, which like tag pages exist only while the author has an article readers may
+see."""
 
 from datetime import timedelta
 

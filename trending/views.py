@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from news.models import live_articles
+from news.models import ArticlePage
 
 from .counting import record_view
 from .guard import first_view_today, valid_token
@@ -31,7 +31,7 @@ def is_bot(request):
 @never_cache
 @require_POST
 def count_view(request, article_id):
-    if article_id > MAX_ID or not live_articles().filter(pk=article_id).exists():
+    if article_id > MAX_ID or not ArticlePage.objects.visible().filter(pk=article_id).exists():
         raise Http404("No such article")
     if not is_bot(request) and valid_token(request.POST.get("token"), article_id) \
             and first_view_today(request, article_id):

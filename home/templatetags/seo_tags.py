@@ -38,7 +38,8 @@ def absolute_url(context, url):
 @register.simple_tag(takes_context=True)
 def structured_data(context, page):
     builder = getattr(page, "structured_data", None)
-    return builder(context.get("request")) if builder else None
+    # site_name: what base.html shows in the title (Site settings), passed to components/meta.html.
+    return builder(context.get("request"), publisher=context.get("site_name")) if builder else None
 
 
 @register.filter

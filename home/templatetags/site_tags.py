@@ -47,7 +47,7 @@ def main_navigation(context):
 
 
 def _navigation(context):
-    from news.models import SectionPage, public
+    from news.models import SectionPage
 
     site = _site(context)
     if site is None:
@@ -58,7 +58,7 @@ def _navigation(context):
     direct_children = Q()
     for section in sections:
         direct_children |= Q(path__startswith=section.path, depth=section.depth + 1)
-    children = public(SectionPage.objects.live()).filter(direct_children)
+    children = SectionPage.objects.visible().filter(direct_children)
     by_parent = {}
     for child in children.order_by("path"):
         by_parent.setdefault(child.path[: -SectionPage.steplen], []).append(child)

@@ -111,9 +111,9 @@ def as_of(path: Path = JUDGMENTS_PATH) -> datetime:
 
 def corpus_size() -> int:
     """How many articles readers can see in this database."""
-    from news.models import live_articles
+    from news.models import ArticlePage
 
-    return live_articles().count()
+    return ArticlePage.objects.visible().count()
 
 
 def article_ids_by_key() -> dict:

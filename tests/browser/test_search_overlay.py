@@ -35,11 +35,11 @@ def search_terms(demo_site, django_db_blocker):
 
     "word" begins words in two to six headlines (so the suggestions list them all, and Up/Down have
     somewhere to go), "title" and "url" are one of those articles; "common" is in the most headlines."""
-    from news.models import live_articles
+    from news.models import ArticlePage
 
     with django_db_blocker.unblock():
         call_command("search_index", "rebuild", stdout=io.StringIO())
-        articles = list(live_articles().order_by("-published_date"))
+        articles = list(ArticlePage.objects.visible().order_by("-published_date"))
 
     def words(title):
         return set(re.findall(r"\w+", title.lower()))
