@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -17,7 +18,7 @@ from wagtail.models import PageViewRestriction
 from devenv.redis import TemporaryRedis
 from home.models import HomePageHotItem
 from news.models import ArticlePage
-from newsroom.settings.base import all_caches
+from newsroom.settings.derived import all_caches
 from pagecache import store
 from sharing.models import DraftLink
 from tests.conftest import make_section
@@ -314,7 +315,7 @@ def test_a_page_rendered_from_the_old_state_while_the_change_commits_is_dropped(
 
 def test_with_redis_down_pages_serve_and_publishing_works_and_the_purge_is_retried(client, make_article):
     redis = TemporaryRedis().start()
-    down_caches = all_caches(redis_url=redis.url)
+    down_caches = all_caches(redis.url, settings.CACHE_KEY_PREFIX, settings.CACHE_DIR)
     try:
         with override_settings(CACHES=down_caches,
                                TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):

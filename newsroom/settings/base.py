@@ -1,7 +1,9 @@
 """Settings shared by every environment.
 
 Every deploy-time value comes from an environment variable with a safe local default, so a fresh
-clone runs with no configuration and production is configured without editing code.
+clone runs with no configuration and production is configured without editing code. Only plain
+values live here: what is computed from them (search backends, caches, tasks, database options)
+is built once by derived.finish() at the end of dev.py, test.py and production.py.
 """
 
 import ipaddress
@@ -12,8 +14,6 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-
-from newsroom import greenlets
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Everything the site writes locally (SQLite file, media, search node data) lives under var/.
@@ -141,22 +141,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The site, the task worker and the scheduler all write: take the write lock at the start of a
-    # transaction and wait for it, rather than failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
-if greenlets.active():  # a gunicorn gevent worker (gunicorn.conf.py's default)
-    # A connection kept per greenlet would never be reused (each request is a new greenlet) and
-    # would stay open until garbage-collected. Requests borrow PostgreSQL connections from a small
-    # pool per worker instead (psycopg's pool, through Django's own "pool" option); SQLite opens one
-    # per request, which is cheap.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1,
-            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "4")),
-            "timeout": 10,
-        }
+# Derived in derived.finish(): SQLite's write lock mode, and the pool in gevent workers.
+DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "4"))  # per gevent worker
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -327,30 +313,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "newsroom")
 
 
-def cache_backend(name, redis_url=None, directory=None, ignore_errors=True):
-    """django-redis rather than Django's own Redis backend: it can treat an unreachable Redis as a
-    miss (IGNORE_EXCEPTIONS) — Wagtail reads the cache on every page (site root paths, renditions),
-    so a Redis outage would otherwise take the whole site down with it."""
-    redis_url = REDIS_URL if redis_url is None else redis_url
-    if redis_url:
-        return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url,
-                "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{name}", "TIMEOUT": None,
-                "OPTIONS": {"IGNORE_EXCEPTIONS": ignore_errors, "LOG_IGNORED_EXCEPTIONS": True,
-                            # A hung Redis costs a reader a fraction of a second, not a worker.
-                            "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25}}
-    return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str((directory or VAR_DIR / "cache") / name), "TIMEOUT": None,
-            "OPTIONS": {"MAX_ENTRIES": 20_000}}
-
-
-def all_caches(**kwargs):
-    # "renditions" is Wagtail's: it keeps image rendition lookups out of the database. "pages" sees
-    # Redis errors (the page cache handles them, and must know when a purge did not happen).
-    return {"default": cache_backend("default", **kwargs), "renditions": cache_backend("renditions", **kwargs),
-            "pages": cache_backend("pages", ignore_errors=False, **kwargs)}
-
-
-CACHES = all_caches()
+# CACHES: derived.finish() builds the "default", "renditions" and "pages" caches from these.
+CACHE_DIR = VAR_DIR / "cache"
 
 # The page cache (pagecache/): anonymous readers' pages, purged on publish, unpublish, move and
 # every other change readers would notice. PAGE_CACHE_SECONDS=0 turns it off.
@@ -409,29 +373,13 @@ SEARCH_BREAKER_SECONDS = float(os.environ.get("SEARCH_BREAKER_SECONDS", "10"))
 # monitoring that sends "Authorization: Bearer <this>". Empty: staff only.
 HEALTH_STATUS_TOKEN = os.environ.get("HEALTH_STATUS_TOKEN", "")
 
-
-def opensearch_backend(prefix, replicas=OPENSEARCH_REPLICAS):
-    return {
-        "default": {
-            "BACKEND": "wagtail.search.backends.opensearch2",
-            "URLS": [url.strip() for url in OPENSEARCH_URL.split(",") if url.strip()],
-            "INDEX_PREFIX": prefix,
-            "TIMEOUT": OPENSEARCH_TIMEOUT,
-            "OPTIONS": {},
-            "INDEX_SETTINGS": {"settings": {"index": {"number_of_replicas": replicas}}},
-        }
-    }
-
-
-WAGTAILSEARCH_BACKENDS = opensearch_backend(OPENSEARCH_INDEX_PREFIX)
+# WAGTAILSEARCH_BACKENDS: derived.finish(), from the four OPENSEARCH_* values above.
 
 # Background tasks (search indexing, Wagtail's and ours): a durable queue in the database, worked
 # by `manage.py db_worker` (make run / make serve start one). A task is a row written in the same
 # transaction as the change that caused it, so it exists exactly when the change commits.
 # TASKS_BACKEND=immediate runs tasks inline instead (the test suite does; no worker needed).
-TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
-                 "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")  # or "immediate"; TASKS: derived.finish()
 
 WAGTAIL_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -5,7 +5,8 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env_bool, opensearch_backend
+from .base import STORAGES, env_bool
+from .derived import finish
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -39,4 +40,5 @@ if not SECURE_HSTS_PRELOAD:
 # An OpenSearch cluster keeps one copy of every shard on another node (OPENSEARCH_REPLICAS=0 for a
 # single node, where a replica could never be placed and the cluster would stay yellow).
 OPENSEARCH_REPLICAS = int(os.environ.get("OPENSEARCH_REPLICAS", "1"))
-WAGTAILSEARCH_BACKENDS = opensearch_backend(OPENSEARCH_INDEX_PREFIX, OPENSEARCH_REPLICAS)  # noqa: F405
+
+finish(globals())
