@@ -104,6 +104,18 @@ class Author(index.Indexed, models.Model):
         return ArticlePage.objects.visible().filter(article_authors__author=self).order_by(NEWEST_FIRST).distinct()
 
 
+# Sections start at depth 3 of the page tree: the tree's root (1), the home page (2), then sections.
+FIRST_SECTION_DEPTH = 3
+
+
+def sections_above(tree_path, sections):
+    """The sections at or above the page at `tree_path` (itself included if it is one), top-level
+    first. `sections` maps tree paths to sections: one query for the caller, none here."""
+    step = Page.steplen
+    return [sections[tree_path[:end]] for end in range(step * FIRST_SECTION_DEPTH, len(tree_path) + 1, step)
+            if tree_path[:end] in sections]
+
+
 class SectionPage(PreviewModesMixin, Page):
     """A section of the paper (World, Sports, ...). Sections nest: World > Europe.
     Its RSS feed is at <section url>feed/ (served by feeds/)."""

@@ -1,16 +1,14 @@
 """A page-cache purge that could not reach the cache, retried from the durable queue."""
 
 import logging
-from datetime import timedelta
 
-from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
+
+from core.retry import retry_later
 
 from . import store
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 40
 
 
 @task(priority=10)
@@ -21,10 +19,9 @@ def retry_purge(paths, attempt=0):
         else:
             store.purge_paths(paths)
     except Exception as error:
-        if attempt + 1 >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
+        delay = retry_later(retry_purge, paths, attempt=attempt)
+        if delay is None:
             logger.error("page cache purge failed for good (%s); pages expire after PAGE_CACHE_SECONDS", error)
             raise
-        delay = min(2 ** attempt, 60)
-        retry_purge.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(paths, attempt + 1)
         return {"retry_in": delay}
     return {"purged": "all" if paths is None else len(paths)}

@@ -10,9 +10,8 @@ import json
 import re
 
 from django.db.models import Prefetch
-from wagtail.models import Page
 
-from news.models import ArticleAuthor, ArticlePage, SectionPage
+from news.models import ArticleAuthor, ArticlePage, SectionPage, sections_above
 
 
 def public_articles():
@@ -63,8 +62,7 @@ def capitalised(text):
 
 def document(article, sections):
     """The OpenSearch document for a live, public article."""
-    ancestors = [sections[article.path[:end]] for end in range(Page.steplen * 3, len(article.path), Page.steplen)
-                 if article.path[:end] in sections]
+    ancestors = sections_above(article.path, sections)
     section_paths = ["/".join(s.slug for s in ancestors[: n + 1]) for n in range(len(ancestors))]
     authors = [link.author for link in article.article_authors.all()]
     tags = list(article.tags.all())

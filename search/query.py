@@ -629,13 +629,12 @@ _section_titles = {"at": 0.0, "titles": {}}
 def section_titles():
     """{section slug path: title}, re-read at most once a minute (sections rarely change)."""
     if time.monotonic() - _section_titles["at"] > 60:
-        from news.models import SectionPage
+        from news.models import SectionPage, sections_above
 
         sections = {s.path: s for s in SectionPage.objects.live().only("path", "slug", "title", "depth")}
         titles = {}
         for path, section in sections.items():
-            ancestors = [sections[path[:end]] for end in range(12, len(path) + 1, 4) if path[:end] in sections]
-            titles["/".join(a.slug for a in ancestors)] = section.title
+            titles["/".join(a.slug for a in sections_above(path, sections))] = section.title
         _section_titles.update(at=time.monotonic(), titles=titles)
     return _section_titles["titles"]
 

@@ -11,24 +11,16 @@ publishing never waits for or fails on search, and the index catches up when the
 """
 
 import logging
-from datetime import timedelta
 
-from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, TransportError
+
+from core.retry import retry_later
 
 from . import index
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 40
-MAX_DELAY = 60  # seconds: 1, 2, 4 … 60, 60 … about half an hour of retries in all
-
-
-def retry_delay(attempt):
-    return min(2 ** attempt, MAX_DELAY)
-
 
 # Ahead of Wagtail's own tasks (admin index, reference index) that a publish also enqueues: readers'
 # search is the one waiting.
@@ -40,11 +32,10 @@ def sync_articles(article_ids, attempt=0):
     try:
         return index.sync_articles(article_ids)
     except (OpenSearchConnectionError, ConnectionTimeout, TransportError, index.IndexingError) as error:
-        if attempt + 1 >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
+        delay = retry_later(sync_articles, article_ids, attempt=attempt)
+        if delay is None:
             logger.error("search index update for articles %s failed (%s); run `manage.py search_index "
                          "drift --repair` once OpenSearch is back", article_ids[:20], error)
             raise
-        delay = retry_delay(attempt)
-        sync_articles.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(article_ids, attempt + 1)
         logger.warning("search index unavailable (%s); retrying %d articles in %ds", error, len(article_ids), delay)
         return {"retry_in": delay}
