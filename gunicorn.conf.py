@@ -9,12 +9,12 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # 0.0.0.0:8000 behind a load balancer
 # Sync workers by default: pages are CPU-bound rendering with short waits on PostgreSQL, OpenSearch
 # and Redis, and behind a buffering proxy (the supported front, docs/operations.md) they are the
-# fastest and fairest choice: 2 × cores + 1 of them (tests/test_load.py, 50 readers on 2 cores:
+# fastest and fairest choice: 2 × cores + 1 of them (tests/operations/test_load.py, 50 readers on 2 cores:
 # sync 224 req/s, p95 0.58 s; gevent 183 req/s, p95 1.1 s; gthread 2 × 4 threads behind both).
 # A sync worker is held by one slow client (slowloris: a request trickled a byte at a time), so an
 # app server that must face clients directly runs GUNICORN_WORKER_CLASS=gevent: a slow client then
 # holds a greenlet, and Django still serves one request at a time (newsroom/greenlets.py).
-# tests/test_slow_clients.py shows all three: sync frozen, behind the proxy fine, gevent fine.
+# tests/operations/test_slow_clients.py shows all three: sync frozen, behind the proxy fine, gevent fine.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))  # per worker, gevent only

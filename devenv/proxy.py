@@ -2,7 +2,7 @@
 
 nginx reads a whole request (line, headers, body) before it passes it on, and takes the response at
 once, so a slow client holds an nginx connection (cheap, event-driven) rather than a gunicorn sync
-worker. tests/test_slow_clients.py runs the site behind this configuration; docs/operations.md shows
+worker. tests/operations/test_slow_clients.py runs the site behind this configuration; docs/operations.md shows
 the directives that matter for production.
 """
 

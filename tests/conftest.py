@@ -1,7 +1,6 @@
 import io
 import shutil
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,9 @@ from wagtail.search.backends import get_search_backend
 
 from devenv.opensearch import Node, free_port
 from home.models import HomePage
-from news.models import Author, SectionPage
+from news.models import Author
 from news.publishing import create_article
+from tests.helpers import logged_in, make_section, make_user
 
 
 def pytest_configure(config):
@@ -67,14 +67,6 @@ def home(db):
     return HomePage.objects.get()
 
 
-def make_section(parent, title):
-    section = SectionPage(title=title, slug=title.lower().replace(" ", "-"))
-    parent.add_child(instance=section)
-    section.save_revision().publish()
-    section.refresh_from_db()
-    return section
-
-
 @pytest.fixture
 def section(home):
     return make_section(home, "World")
@@ -118,29 +110,22 @@ def migrated_contents(django_db_setup):
     return getattr(connection, "_test_serialized_contents", None)
 
 
-@contextmanager
-def committed_demo_newsroom(migrated_contents, articles):
-    """The seeded demo newsroom committed to the test database, for servers in other threads or
-    processes (a live server, gunicorn), removed afterwards. Use inside django_db_blocker.unblock()."""
-    from django.db import connections
-    from taggit.models import Tag
-    from wagtail.images import get_image_model
+# Signed-in staff, through the real Wagtail groups the migrations create.
+@pytest.fixture
+def reporter(db):
+    return make_user("reporter", "Reporters")
 
-    from search.models import SearchQueryLog
 
-    if not HomePage.objects.exists():
-        # A transactional test with serialized_rollback ran last and its flush emptied the database:
-        # restore what the migrations made, as its next test would.
-        assert migrated_contents, "the database has no home page and nothing to restore it from"
-        connections["default"].creation.deserialize_db_from_string(migrated_contents)
-    call_command("load_demo_content", "--articles", str(articles), stdout=io.StringIO())
-    try:
-        yield
-    finally:
-        for child in HomePage.objects.get().get_children():
-            child.delete()
-        Author.objects.all().delete()
-        Tag.objects.all().delete()
-        get_image_model().objects.all().delete()
-        # What readers left behind: the searches they made (their page views go with the pages).
-        SearchQueryLog.objects.all().delete()
+@pytest.fixture
+def editor(db):
+    return make_user("editor", "Editors")
+
+
+@pytest.fixture
+def reporter_client(reporter):
+    return logged_in(reporter)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return logged_in(editor)

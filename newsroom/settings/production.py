@@ -27,7 +27,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-# Django's deploy check (`manage.py check --deploy`, tests/test_production_settings.py) passes
+# Django's deploy check (`manage.py check --deploy`, tests/operations/test_production_settings.py) passes
 # with no warnings; two are silenced on purpose:
 # - security.W019 asks for X_FRAME_OPTIONS = "DENY". SAMEORIGIN is needed by Wagtail's preview
 #   panel, which frames the page rendered with the public pages' headers (see base.py).

@@ -22,7 +22,7 @@ SERVE_MEDIA = True
 # durable queue and its worker use the database backend (and TASKS_BACKEND=database for the worker).
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
 # The suite shares a small machine with a cold OpenSearch node (a first aggregation can take a
-# second); readers' 0.8 s limit is asserted where it matters, in tests/test_search_resilience.py.
+# second); readers' 0.8 s limit is asserted where it matters, in tests/searching/test_search_resilience.py.
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "5"))
 # The suite runs on the Redis that devenv.testenv starts (REDIS_URL), under its own key prefix;
 # without one, on files of its own. tests/conftest.py empties the caches before every test.

@@ -7,7 +7,7 @@ query is tagged with its kind and, per query, the articles are graded 0-3 by rea
 article the query is clearly about, 2 highly relevant, 1 partially relevant, 0 (or unjudged) not
 relevant. Articles are named by their id in the collection (the importer's external id), the same
 on every database. baseline.json holds the scores recorded for both halves; the test
-(tests/test_relevance.py) fails when a change makes ours drop.
+(tests/searching/test_relevance.py) fails when a change makes ours drop.
 
 A "ranker" is any callable taking the query text and returning article ids best first; `ours` and
 `wagtail_stock` below are the two compared by `manage.py search_relevance`.

@@ -5,23 +5,17 @@ thread and cannot see a test's transaction), so these tests run after every othe
 remove what they loaded when they finish.
 """
 
-import json
+import io
 import os
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
-from tests.conftest import committed_demo_newsroom
-
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts" / "screenshots"
-AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-DESKTOP = {"width": 1280, "height": 900}
-MOBILE = {"width": 390, "height": 844}
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.helpers import committed_demo_newsroom
 
 
 def pytest_collection_modifyitems(config, items):
@@ -101,28 +95,49 @@ def page_factory(browser):
         context.close()
 
 
-def screenshot(page, name):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+@pytest.fixture(scope="module")
+def search_terms(demo_site, django_db_blocker):
+    """Words from the demo's live headlines, and the public index rebuilt from the demo newsroom.
+
+    "word" begins words in two to six headlines (so the suggestions list them all, and Up/Down have
+    somewhere to go), "title" and "url" are one of those articles; "common" is in the most headlines."""
+    from news.models import ArticlePage
+
+    with django_db_blocker.unblock():
+        call_command("search_index", "rebuild", stdout=io.StringIO())
+        articles = list(ArticlePage.objects.visible().order_by("-published_date"))
+
+    def words(title):
+        return set(re.findall(r"\w+", title.lower()))
+
+    candidates = {w for a in articles for w in words(a.title) if len(w) >= 5 and w.isalpha()}
+    # Suggestions complete the last word typed: a prefix of any word in the headline matches.
+    matching = {w: [a for a in articles if any(x.startswith(w) for x in words(a.title))] for w in candidates}
+    word = min(sorted(candidates), key=lambda w: (not 2 <= len(matching[w]) <= 6, -len(matching[w])))
+    article = matching[word][0]
+    common = Counter(w for a in articles for w in words(a.title)
+                     if len(w) >= 5 and w not in {"their", "there", "these"}).most_common(1)[0][0]
+    return {"word": word, "url": article.url, "title": article.title, "common": common}
 
 
-def axe_violations(page):
-    """Run axe-core (from npm) in the page against the WCAG 2.2 AA rule set."""
-    # Evaluated rather than added as a <script> tag: the page's Content-Security-Policy refuses inline
-    # scripts, and page.evaluate runs in the page's world without one.
-    page.evaluate(AXE_JS.read_text())
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG_TAGS)
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
+@pytest.fixture(scope="module")
+def paths(demo_site, django_db_blocker):
+    """Addresses of one page of each type in the demo newsroom."""
+    from news.models import ArticlePage
 
-
-def assert_no_axe_violations(page):
-    violations = axe_violations(page)
-    assert violations == [], json.dumps(violations, indent=2)
+    with django_db_blocker.unblock():
+        # The newest with everything an article can show (the demo's very newest has no body).
+        candidates = ArticlePage.objects.visible().filter(lead_image__isnull=False).order_by("-published_date")
+        article = next(a for a in candidates
+                       if a.tags.exists() and a.authors and len(a.body) > 2)
+        return {
+            "home": "/",
+            "section": article.section.url,
+            "article": article.url,
+            "article_id": article.pk,
+            "article_title": article.title,
+            "author": article.authors[0].get_absolute_url(),
+            "tag": f"/tags/{article.tags.first().slug}/",
+            "404": "/no-such-page/",
+            "search": "/search/?q=bank",
+        }

@@ -6,9 +6,7 @@ its "js" class, search.js opens the overlay and fetches suggestions) and no viol
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP
-from tests.browser.test_reader_site import paths  # noqa: F401
-from tests.browser.test_search_overlay import combobox, overlay, search_button, search_terms  # noqa: F401
+from tests.browser.helpers import DESKTOP, combobox, overlay, search_button
 
 PASSWORD = "correct horse battery staple"
 # Registered before any of the page's own scripts run (Playwright injects it, outside the policy).

@@ -5,7 +5,7 @@ context without a login."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, assert_no_axe_violations
+from tests.browser.helpers import DESKTOP, assert_no_axe_violations
 
 PASSWORD = "correct horse battery staple"
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, MOBILE, assert_no_axe_violations, screenshot
+from tests.browser.helpers import DESKTOP, MOBILE, assert_no_axe_violations, screenshot
 
 VIEWPORTS = {"desktop": DESKTOP, "mobile": MOBILE}
 SITE_NAME = "Newsroom"
@@ -27,30 +27,6 @@ CLS_JS = """() => new Promise(resolve => {
   observer.observe({type: "layout-shift", buffered: true});
   setTimeout(() => { observer.disconnect(); resolve(cls); }, 300);
 })"""
-
-
-
-@pytest.fixture(scope="module")
-def paths(demo_site, django_db_blocker):
-    """Addresses of one page of each type in the demo newsroom."""
-    from news.models import ArticlePage
-
-    with django_db_blocker.unblock():
-        # The newest with everything an article can show (the demo's very newest has no body).
-        candidates = ArticlePage.objects.visible().filter(lead_image__isnull=False).order_by("-published_date")
-        article = next(a for a in candidates
-                       if a.tags.exists() and a.authors and len(a.body) > 2)
-        return {
-            "home": "/",
-            "section": article.section.url,
-            "article": article.url,
-            "article_id": article.pk,
-            "article_title": article.title,
-            "author": article.authors[0].get_absolute_url(),
-            "tag": f"/tags/{article.tags.first().slug}/",
-            "404": "/no-such-page/",
-            "search": "/search/?q=bank",
-        }
 
 
 def main_nav(page):

@@ -6,52 +6,27 @@ open overlay and on the results page, and a phone-sized screen.
 Suggestions come from the real /search/suggest/ endpoint over the public index, rebuilt here from the
 demo newsroom."""
 
-import io
 import re
-from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
     MOBILE,
     assert_no_axe_violations,
+    combobox,
+    overlay,
     screenshot,
+    search_button,
 )
 
 SEED_TEXT = "Type above and press Enter to search. Press Esc to cancel."
 # Every focusable thing inside the dialog, for "is focus still in there?"
 FOCUS_IN_DIALOG = "() => !!document.activeElement && !!document.activeElement.closest('dialog[open]')"
-
-
-@pytest.fixture(scope="module")
-def search_terms(demo_site, django_db_blocker):
-    """Words from the demo's live headlines, and the public index rebuilt from the demo newsroom.
-
-    "word" begins words in two to six headlines (so the suggestions list them all, and Up/Down have
-    somewhere to go), "title" and "url" are one of those articles; "common" is in the most headlines."""
-    from news.models import ArticlePage
-
-    with django_db_blocker.unblock():
-        call_command("search_index", "rebuild", stdout=io.StringIO())
-        articles = list(ArticlePage.objects.visible().order_by("-published_date"))
-
-    def words(title):
-        return set(re.findall(r"\w+", title.lower()))
-
-    candidates = {w for a in articles for w in words(a.title) if len(w) >= 5 and w.isalpha()}
-    # Suggestions complete the last word typed: a prefix of any word in the headline matches.
-    matching = {w: [a for a in articles if any(x.startswith(w) for x in words(a.title))] for w in candidates}
-    word = min(sorted(candidates), key=lambda w: (not 2 <= len(matching[w]) <= 6, -len(matching[w])))
-    article = matching[word][0]
-    common = Counter(w for a in articles for w in words(a.title)
-                     if len(w) >= 5 and w not in {"their", "there", "these"}).most_common(1)[0][0]
-    return {"word": word, "url": article.url, "title": article.title, "common": common}
 
 
 @pytest.fixture(scope="module")
@@ -80,18 +55,6 @@ def shoot_viewport(page, name):
     """What the reader sees: a modal covers the screen, so the whole page's length says nothing."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def overlay(page):
-    return page.locator("dialog.search-overlay")
-
-
-def search_button(page):
-    return page.locator(".site-header [data-search-open]")
-
-
-def combobox(page):
-    return page.get_by_role("combobox", name="Search articles")
 
 
 def listbox(page):

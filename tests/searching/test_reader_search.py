@@ -14,7 +14,7 @@ from search import index
 from search.client import get_client
 from search.models import SearchQueryLog, SearchSettings
 from search.related import related_articles
-from tests.conftest import make_section
+from tests.helpers import make_section
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
 

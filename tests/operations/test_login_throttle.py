@@ -11,11 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from tests.test_workflow import make_user
+from tests.helpers import make_user
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/admin/login/"
-PASSWORD = "correct horse battery staple"  # tests.test_workflow.make_user's
+PASSWORD = "correct horse battery staple"  # tests.content.test_workflow.make_user's
 HOME = "198.51.100.7"  # the address the attempts come from
 
 

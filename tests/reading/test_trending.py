@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from news.models import ArticlePage
-from tests.conftest import make_section
+from tests.helpers import make_section
 from trending.counting import record_view
 from trending.guard import view_token
 from trending.models import ArticleDailyViews

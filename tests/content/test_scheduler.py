@@ -12,8 +12,6 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -26,9 +24,8 @@ from home.models import HomePage
 from news.models import ArticlePage, Author
 from news.publishing import create_article
 from search.client import get_client
-from tests.conftest import make_section
+from tests.helpers import REPO, make_section, wait_for, worker_database_url
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 INTERVAL = 1.0  # seconds between the worker's runs
 SCHEDULE_AHEAD = timedelta(seconds=2)
 MAX_LATENESS = timedelta(seconds=4)  # one interval, plus the run itself, plus slack for a slow machine
@@ -36,18 +33,6 @@ MAX_LATENESS = timedelta(seconds=4)  # one interval, plus the run itself, plus s
 # serialized_rollback: the flush after a transactional test also empties what the migrations made
 # (home page, groups, workflow); restore it for each test here.
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def worker_database_url():
-    """DATABASE_URL for the database this test uses (the test database, not the configured one)."""
-    s = connection.settings_dict
-    assert connection.vendor == "postgresql", "the worker test needs the PostgreSQL test database"
-    credentials = quote(s["USER"] or "", safe="")
-    if s["PASSWORD"]:
-        credentials += ":" + quote(s["PASSWORD"], safe="")
-    host = s["HOST"] or "localhost"
-    port = f":{s['PORT']}" if s["PORT"] else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(s['NAME'], safe='')}"
 
 
 class Worker:
@@ -61,7 +46,7 @@ class Worker:
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.process = subprocess.Popen(
                 [sys.executable, "manage.py", "run_scheduler", "--interval", f"{INTERVAL:g}"],
-                cwd=REPO_ROOT, env=env, stdout=out, stderr=err,
+                cwd=REPO, env=env, stdout=out, stderr=err,
             )
         # Its first line is written once the signal handlers are in place, so SIGTERM is handled from then on.
         wait_for(lambda: f"Scheduler: publishing scheduled pages every {INTERVAL:g}s" in self.stdout or self.exited,
@@ -90,15 +75,6 @@ class Worker:
             self.process.kill()
             self.process.wait()
             raise AssertionError(f"worker ignored SIGTERM for {timeout}s:\n{self.stdout}\n{self.stderr}") from None
-
-
-def wait_for(condition, timeout, what, step=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(step)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @pytest.fixture

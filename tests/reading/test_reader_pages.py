@@ -14,7 +14,7 @@ from wagtail.models import PageViewRestriction
 
 from home.models import HomePageEditorsPick, HomePageHotItem
 from news.models import ArticlePage
-from tests.conftest import make_section
+from tests.helpers import make_section
 from trending.counting import record_view
 
 pytestmark = pytest.mark.django_db

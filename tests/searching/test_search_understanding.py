@@ -12,7 +12,7 @@ from django.utils import timezone
 from search import index
 from search.client import get_client
 from search.models import SearchQueryLog, SearchSettings
-from tests.conftest import make_section
+from tests.helpers import make_section
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
 

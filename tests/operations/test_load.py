@@ -24,10 +24,8 @@ from devenv import wrk
 from devenv.appserver import AppServer, http_status
 from devenv.opensearch import free_port
 from search.client import get_client
-from tests.conftest import committed_demo_newsroom
-from tests.test_scheduler import worker_database_url
+from tests.helpers import REPO, committed_demo_newsroom, worker_database_url
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 READERS = 50
 SECONDS = int(os.environ.get("LOAD_TEST_SECONDS", "60"))
 SEARCH_WORDS = ["inflation", "wildfires", "vaccines", "budget", "floods", "parliament", "strikes", "energy",
@@ -75,7 +73,7 @@ def production_site(committed_newsroom, tmp_path_factory):
                SERVE_MEDIA="true", LOG_LEVEL="WARNING", GUNICORN_ACCESS_LOG=str(logs / "access.log"),
                GUNICORN_ERROR_LOG=str(logs / "error.log"), TASKS_BACKEND="database")
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env,
-                   cwd=REPO_ROOT, check=True)
+                   cwd=REPO, check=True)
     site = AppServer(env, port=free_port(), log_dir=logs).start()
     try:
         yield site, logs

@@ -23,7 +23,7 @@ from news.models import ArticlePage
 from search import index, query
 from search.client import get_client
 from search.related import related_articles
-from tests.conftest import make_section
+from tests.helpers import make_section
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db, pytest.mark.usefixtures("patient_search")]
 

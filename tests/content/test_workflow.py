@@ -1,9 +1,6 @@
 """The editorial workflow through the real Wagtail admin: a reporter submits an article for review,
 cannot publish it, and an editor's approval in the "Editorial review" workflow makes it live."""
 
-import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils.text import slugify
@@ -12,38 +9,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from news.blocks import PARAGRAPH_FEATURES
 from news.models import ArticlePage
-
-
-def make_user(username, group_name):
-    user = get_user_model().objects.create_user(username=username, password="correct horse battery staple")
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def reporter(db):
-    return make_user("reporter", "Reporters")
-
-
-@pytest.fixture
-def editor(db):
-    return make_user("editor", "Editors")
-
-
-@pytest.fixture
-def reporter_client(reporter):
-    return logged_in(reporter)
-
-
-@pytest.fixture
-def editor_client(editor):
-    return logged_in(editor)
+from tests.helpers import edit_url
 
 
 def article_form_data(author, title, paragraph, *, action, author_link_id=None, **fields):
@@ -78,10 +44,6 @@ def article_form_data(author, title, paragraph, *, action, author_link_id=None, 
 
 def add_url(section):
     return reverse("wagtailadmin_pages:add", args=["news", "articlepage", section.pk])
-
-
-def edit_url(page):
-    return reverse("wagtailadmin_pages:edit", args=[page.pk])
 
 
 def form_errors(response):

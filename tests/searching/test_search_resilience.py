@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -21,9 +20,8 @@ from django_tasks_db.models import DBTaskResult
 
 from news.publishing import create_article
 from search import index
-from tests.test_scheduler import worker_database_url
+from tests.helpers import REPO, worker_database_url
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -43,7 +41,7 @@ def task_worker(throwaway_node, tmp_path):
                OPENSEARCH_URL=throwaway_node.url, TASKS_BACKEND="database", PYTHONUNBUFFERED="1")
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload",
-                                "--no-startup-delay"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                "--no-startup-delay"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     yield process
     process.terminate()
     process.wait(timeout=15)

@@ -12,7 +12,7 @@ from wagtail.models import PageViewRestriction
 from core.batching import batched_changes
 from search import index
 from search.client import get_client
-from tests.conftest import make_section
+from tests.helpers import make_section
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
 

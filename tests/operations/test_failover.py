@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -25,10 +24,8 @@ from news.models import Author
 from news.publishing import create_article
 from search import index
 from search.client import get_client
-from tests.conftest import make_section
-from tests.test_scheduler import wait_for, worker_database_url
+from tests.helpers import REPO, make_section, wait_for, worker_database_url
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SEEDED = 12
@@ -60,7 +57,7 @@ def cluster_worker(cluster, tmp_path):
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         process = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload",
-                                    "--no-startup-delay"], cwd=REPO_ROOT, env=env, stdout=log,
+                                    "--no-startup-delay"], cwd=REPO, env=env, stdout=log,
                                    stderr=subprocess.STDOUT)
         yield process
         process.terminate()

@@ -18,7 +18,7 @@ import pytest
 from devenv.appserver import AppServer
 from devenv.opensearch import free_port
 from devenv.proxy import BufferingProxy
-from tests.test_scheduler import worker_database_url
+from tests.helpers import worker_database_url
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from news.models import ArticlePage
 from newsroom.settings.derived import all_caches
 from pagecache import store
 from sharing.models import DraftLink
-from tests.conftest import make_section
+from tests.helpers import make_section
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db]
 

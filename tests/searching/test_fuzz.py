@@ -5,7 +5,7 @@ a draft or private article is revealed (titles, and its unique word offered as "
 and every bad import record is a RecordError, never a crash.
 
 Each property runs FUZZ_EXAMPLES examples (300 by default in `make test`; the issue 12 closing note
-gives a run with more). tests/test_search_hostile_input.py covers the search syntax cases in depth."""
+gives a run with more). tests/searching/test_search_hostile_input.py covers the search syntax cases in depth."""
 
 import os
 from collections import Counter
@@ -17,7 +17,7 @@ from wagtail.models import PageViewRestriction
 
 from news.importer import KNOWN, RecordError, import_record
 from search import index
-from tests.test_search_hostile_input import FORBIDDEN_IN_HTML, HYPOTHESIS, PAYLOADS, any_text, query_text
+from tests.searching.hostile import FORBIDDEN_IN_HTML, HYPOTHESIS, PAYLOADS, any_text, query_text
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.django_db, pytest.mark.usefixtures("patient_search")]
 

@@ -8,12 +8,12 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO
+
 PRODUCTION = "newsroom.settings.production"
 SECRET_NAME_PARTS = ("SECRET", "PASSWORD", "TOKEN", "ACCESS_KEY", "API_KEY", "CREDENTIAL")
 # Prints every setting of the production module, as JSON (values it cannot encode as their repr).

@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction, Site
 
 from home.models import HomePageEditorsPick, HomePageHotItem, NavigationItem, SiteSettings
-from tests.conftest import make_section
+from tests.helpers import make_section
 
 pytestmark = pytest.mark.django_db
 

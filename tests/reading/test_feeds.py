@@ -21,7 +21,7 @@ from feeds.sitemaps import NewsSitemap
 from home.models import SiteSettings
 from news.models import Author
 from news.publishing import create_article
-from tests.conftest import make_section
+from tests.helpers import make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 
 from news.importer import import_jsonl
 from news.models import ArticlePage, Author
-from tests.conftest import make_section
+from tests.helpers import make_section
 
 Image = get_image_model()
 

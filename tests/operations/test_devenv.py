@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from devenv.opensearch import cluster_health, two_node_cluster
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO
 
 
 def settings_value(module, expression, **env):
@@ -121,7 +120,7 @@ def test_a_node_whose_owner_is_alive_is_reused_and_only_an_orphan_is_stopped(tmp
 
     from devenv.opensearch import Node
 
-    owner = subprocess.Popen([sys.executable, "-c", OWNER, str(tmp_path)], cwd=Path(__file__).parent.parent,
+    owner = subprocess.Popen([sys.executable, "-c", OWNER, str(tmp_path)], cwd=REPO,
                              stdout=subprocess.PIPE, text=True)
     try:
         url = owner.stdout.readline().strip()

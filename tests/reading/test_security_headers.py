@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,10 +16,9 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.test.utils.form_data import nested_form_data
 
 from sharing.models import DraftLink
-from tests.test_workflow import editor, editor_client, make_user  # noqa: F401
+from tests.helpers import REPO
 
 pytestmark = pytest.mark.django_db
-REPO = Path(__file__).resolve().parent.parent
 # Set on every public response, whichever middleware path it took.
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "X-Content-Type-Options",
                     "Cross-Origin-Opener-Policy", "Permissions-Policy")

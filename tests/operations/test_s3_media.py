@@ -36,9 +36,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction
 
 from devenv.s3 import ACCESS_KEY, SECRET_KEY, S3Server
+from tests.helpers import REPO
 
 pytestmark = pytest.mark.django_db
-REPO = Path(__file__).resolve().parent.parent
 SETTING_NAMES = ("STORAGES", "WAGTAILDOCS_SERVE_METHOD", "AWS_", "CONTENT_SECURITY_POLICY")
 
 

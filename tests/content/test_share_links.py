@@ -15,7 +15,7 @@ from django.utils import timezone
 from search import index
 from search.related import related_articles
 from sharing.models import DraftLink
-from tests.test_workflow import edit_url, editor, editor_client, logged_in, make_user  # noqa: F401
+from tests.helpers import edit_url, logged_in, make_user
 
 pytestmark = pytest.mark.django_db
 
