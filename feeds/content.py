@@ -4,12 +4,12 @@ Articles start from ArticlePage.objects.visible(), like every other public listi
 type (sitemap.xml) from Wagtail's live().public(), narrowed by core.visibility.in_publication_window().
 """
 
-from django.conf import settings
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Greatest, Left, Length
 from django.http import Http404
 from wagtail.models import Page, Site
 
+from core.models import SiteSettings
 from news.models import NEWEST_FIRST, ArticleAuthor, ArticlePage
 
 # What Django's <slug:...> converter accepts: tag and author pages can only be reversed for these.
@@ -57,11 +57,4 @@ def site_for(request):
 
 def site_settings(request):
     """Settings > Site settings for this request's site (Wagtail caches them on the request)."""
-    from home.models import SiteSettings
-
     return SiteSettings.for_request(request)
-
-
-def site_name_for(request):
-    """The publication's name: Settings > Site settings, else WAGTAIL_SITE_NAME ("Newsroom")."""
-    return site_settings(request).site_name or settings.WAGTAIL_SITE_NAME

@@ -5,9 +5,10 @@ from html import escape
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 
+from core.site import site_name
 from news.text import publishable
 
-from .content import latest_articles, site_for, site_name_for, site_settings
+from .content import latest_articles, site_for, site_settings
 
 
 class ArticleFeed(Feed):
@@ -26,7 +27,7 @@ class ArticleFeed(Feed):
     def get_object(self, request, section=None):
         self.request = request
         self.site = site_for(request)
-        self.site_name = site_name_for(request)
+        self.site_name = site_name(request)
         return section
 
     # -- the channel -----------------------------------------------------------------------------

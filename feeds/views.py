@@ -10,9 +10,10 @@ from wagtail import hooks
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page
 
+from core.site import site_name
 from news.models import SectionPage
 
-from .content import site_for, site_name_for
+from .content import site_for
 from .rss import ArticleFeed
 from .sitemaps import AuthorSitemap, NewsSitemap, PageSitemap, TagSitemap
 
@@ -61,7 +62,7 @@ def news_sitemap(request):
     response = wagtail_sitemap(request, {"news": NewsSitemap}, template_name="feeds/news_sitemap.xml")
     # A TemplateResponse renders lazily, so the publication can still be added to its context.
     response.context_data.update(
-        publication_name=site_name_for(request),
+        publication_name=site_name(request),
         publication_language=settings.LANGUAGE_CODE.split("-")[0],  # ISO 639: "en-gb" -> "en"
     )
     return response

@@ -1,13 +1,11 @@
-"""The front page and its curation, plus site-wide settings editors manage in the admin."""
+"""The front page and its curation, and the sections in the header menu (Site settings, core)."""
 
 from django.db import models
 from modelcluster.fields import ParentalKey
-from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable, Page
 
-from news.previews import PreviewModesMixin
+from core.previews import PreviewModesMixin
 
 WHATS_HOT_SIZE = 8
 EDITORS_PICKS_SIZE = 4
@@ -116,54 +114,21 @@ class HomePage(PreviewModesMixin, Page):
         return context
 
 
-@register_setting(icon="site")
-class SiteSettings(BaseSiteSetting, ClusterableModel):
-    """Settings > Site settings: name, logo, social links, footer and section navigation."""
+def navigation_sections(site_settings):
+    """Live, public top-level sections in the editors' order (Site settings), or the page tree's order."""
+    from news.models import SectionPage
 
-    site_name = models.CharField(max_length=80, default="Newsroom")
-    tagline = models.CharField(max_length=160, blank=True)
-    logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
-    footer_text = models.TextField(blank=True, default="Independent news, published with Newsroom.")
-    x_url = models.URLField("X (Twitter)", blank=True)
-    facebook_url = models.URLField("Facebook", blank=True)
-    instagram_url = models.URLField("Instagram", blank=True)
-    youtube_url = models.URLField("YouTube", blank=True)
-    linkedin_url = models.URLField("LinkedIn", blank=True)
-
-    panels = [
-        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("logo")], heading="Identity"),
-        InlinePanel("navigation_items", label="Section", heading="Section navigation",
-                    help_text="The sections in the header menu, in this order. Empty: every top-level section."),
-        MultiFieldPanel([FieldPanel("x_url"), FieldPanel("facebook_url"), FieldPanel("instagram_url"),
-                         FieldPanel("youtube_url"), FieldPanel("linkedin_url")], heading="Social links"),
-        FieldPanel("footer_text"),
-    ]
-
-    class Meta:
-        verbose_name = "Site settings"
-
-    @property
-    def social_links(self):
-        links = [("X", self.x_url), ("Facebook", self.facebook_url), ("Instagram", self.instagram_url),
-                 ("YouTube", self.youtube_url), ("LinkedIn", self.linkedin_url)]
-        return [(label, url) for label, url in links if url]
-
-    def navigation_sections(self):
-        """Live, public top-level sections in the editors' order (or the page tree's order)."""
-        from news.models import SectionPage
-
-        visible = SectionPage.objects.visible()
-        chosen = [item.section_id for item in self.navigation_items.all()]
-        if chosen:
-            # One query, and the same visibility rule as the default list below.
-            by_id = {s.pk: s for s in visible.filter(pk__in=chosen)}
-            return [by_id[pk] for pk in chosen if pk in by_id]
-        return list(visible.child_of(self.site.root_page))
+    visible = SectionPage.objects.visible()
+    chosen = [item.section_id for item in site_settings.navigation_items.all()]
+    if chosen:
+        # One query, and the same visibility rule as the default list below.
+        by_id = {s.pk: s for s in visible.filter(pk__in=chosen)}
+        return [by_id[pk] for pk in chosen if pk in by_id]
+    return list(visible.child_of(site_settings.site.root_page))
 
 
 class NavigationItem(Orderable):
-    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="navigation_items")
+    settings = ParentalKey("core.SiteSettings", on_delete=models.CASCADE, related_name="navigation_items")
     section = models.ForeignKey("news.SectionPage", on_delete=models.CASCADE, related_name="+")
 
     panels = [FieldPanel("section")]

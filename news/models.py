@@ -23,10 +23,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.previews import PreviewModesMixin
 from core.visibility import ReaderPageManager
 
 from .blocks import ArticleBodyBlock
-from .previews import PreviewModesMixin
 from .text import publishable
 
 WORDS_PER_MINUTE = 230  # adult silent reading speed for news prose

@@ -7,7 +7,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from home.models import NavigationItem, SiteSettings
+from core.models import SiteSettings
+from home.models import NavigationItem
 from news.models import ArticlePage, Author
 
 from .purge import article_paths, full_urls, purge, relative_url, shown_on_every_page

@@ -4,13 +4,13 @@ exists behind them; expired or revoked links a 410 that says so."""
 
 from django.shortcuts import render
 
-from news.previews import draft_response_headers
+from core.previews import draft_response_headers
 
 from .models import DraftLink
 
 
 def _private(response):
-    """Never cached or indexed, like every draft shown (news.previews), and the token in the URL
+    """Never cached or indexed, like every draft shown (core.previews), and the token in the URL
     is never sent to another site in a Referer header."""
     response["Referrer-Policy"] = "no-referrer"
     return draft_response_headers(response)

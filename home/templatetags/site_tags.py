@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Site
 
-from home.models import HomePage, SiteSettings
+from core.models import SiteSettings
+from home.models import HomePage, navigation_sections
 
 register = template.Library()
 
@@ -52,7 +53,7 @@ def _navigation(context):
     site = _site(context)
     if site is None:
         return []
-    sections = SiteSettings.for_site(site).navigation_sections()
+    sections = navigation_sections(SiteSettings.for_site(site))
     if not sections:
         return []
     direct_children = Q()

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction, Site
 
-from home.models import HomePageEditorsPick, HomePageHotItem, NavigationItem, SiteSettings
+from core.models import SiteSettings
+from home.models import HomePageEditorsPick, HomePageHotItem, NavigationItem, navigation_sections
 from tests.helpers import make_section
 
 pytestmark = pytest.mark.django_db
@@ -62,14 +64,14 @@ def test_navigation_follows_site_settings_order_and_hides_unpublished(home, sect
     politics, sports = make_section(home, "Politics"), make_section(home, "Sports")
     settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     # No choice made: every live top-level section, in tree order.
-    assert [s.title for s in settings.navigation_sections()] == ["World", "Politics", "Sports"]
+    assert [s.title for s in navigation_sections(settings)] == ["World", "Politics", "Sports"]
     for order, item in enumerate([sports, section, politics]):
         NavigationItem.objects.create(settings=settings, section=item, sort_order=order)
     settings = SiteSettings.objects.get(pk=settings.pk)
-    assert [s.title for s in settings.navigation_sections()] == ["Sports", "World", "Politics"]
+    assert [s.title for s in navigation_sections(settings)] == ["Sports", "World", "Politics"]
     politics.unpublish()
     settings = SiteSettings.objects.get(pk=settings.pk)
-    assert [s.title for s in settings.navigation_sections()] == ["Sports", "World"]
+    assert [s.title for s in navigation_sections(settings)] == ["Sports", "World"]
 
 
 def test_site_settings_have_defaults_and_social_links():
@@ -77,3 +79,12 @@ def test_site_settings_have_defaults_and_social_links():
     assert settings.site_name == "Newsroom"
     settings.x_url = "https://x.com/newsroom"
     assert settings.social_links == [("X", "https://x.com/newsroom")]
+
+
+def test_editors_edit_site_settings_in_the_admin(editor_client, reporter_client, home):
+    """The Editors' permission on Site settings (granted by a migration) follows the model to core."""
+    site = Site.objects.get(is_default_site=True)
+    url = reverse("wagtailsettings:edit", args=["core", "sitesettings", site.pk])
+    response = editor_client.get(url)
+    assert response.status_code == 200 and b"Section navigation" in response.content
+    assert reporter_client.get(url).status_code in (302, 403)

@@ -1,4 +1,4 @@
-"""Preview modes (news/previews.py): every mode of every page type previews through the admin, each
+"""Preview modes (core/previews.py): every mode of every page type previews through the admin, each
 shows what an editor needs to see before publishing, a live article's draft is told apart from
 the live version, and no preview is ever cached or indexed."""
 
@@ -9,9 +9,9 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from core.previews import PREVIEW_MODES, draft_response_headers
 from home.models import HomePage
 from news.models import Author, SectionPage
-from news.previews import PREVIEW_MODES, draft_response_headers
 from news.publishing import create_article
 
 MODES = [name for name, _ in PREVIEW_MODES]

@@ -258,7 +258,8 @@ def test_a_body_correction_to_an_older_story_purges_only_the_pages_that_list_it(
 
 def test_header_and_footer_come_from_the_fragment_cache_until_the_navigation_changes(client, settings, home,
                                                                                     newsroom):
-    from home.models import NavigationItem, SiteSettings
+    from core.models import SiteSettings
+    from home.models import NavigationItem
 
     settings.PAGE_CACHE_SECONDS = 0
     sports = newsroom["sports"]

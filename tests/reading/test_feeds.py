@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction, Site
 
+from core.models import SiteSettings
 from feeds.rss import ArticleFeed
 from feeds.sitemaps import NewsSitemap
-from home.models import SiteSettings
 from news.models import Author
 from news.publishing import create_article
 from tests.helpers import make_section

@@ -190,7 +190,7 @@ def test_article_meta_open_graph_and_json_ld(client, make_article):
 def test_json_ld_publisher_is_the_site_name_readers_see(client, home, make_article):
     from wagtail.models import Site
 
-    from home.models import SiteSettings
+    from core.models import SiteSettings
 
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     site_settings.site_name = "The Fenland Ledger"

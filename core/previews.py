@@ -19,6 +19,8 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import Truncator
 
+from core.site import site_name as site_name_for
+
 # Where search engines and social cards cut text off (approximate, as their guides give it).
 TITLE_TAG_MAX = 60
 META_DESCRIPTION_MAX = 160
@@ -61,12 +63,6 @@ def meta_tags(page, request, site_name):
     parser = _MetaTags()
     parser.feed(html)
     return parser.tags
-
-
-def site_name_for(request):
-    from home.models import SiteSettings
-
-    return SiteSettings.for_request(request).site_name or "Newsroom"
 
 
 def _length_check(text, limit, what):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from news.previews import draft_status
+from core.previews import draft_status
 
 register = template.Library()
 
