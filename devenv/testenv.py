@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from .console import say
-from .opensearch import VAR_DIR, Node, free_port
+from .opensearch import REPO_DIR, VAR_DIR, Node, free_port
 from .postgres import TemporaryPostgres
 from .redis import TemporaryRedis
 
@@ -63,6 +63,9 @@ def main(pytest_args):
             run("ruff check", [python, "-m", "ruff", "check", "."], env),
             run("lint-imports (pyproject.toml: which app may import which)",
                 [str(Path(python).with_name("lint-imports")), "--no-logo", "--no-cache"], env),
+            run("djlint (templates)", [str(Path(python).with_name("djlint")), "--lint", "--quiet",
+                                       str(REPO_DIR / "templates"), *map(str, sorted(REPO_DIR.glob("*/templates")))],
+                env),
             run("manage.py check", [python, "manage.py", "check", "--fail-level", "WARNING"], env),
             run("makemigrations --check", [python, "manage.py", "makemigrations", "--check", "--dry-run"], env),
             run("pytest", [python, "-m", "pytest", *pytest_args], env),

@@ -1,5 +1,6 @@
 """The demo newsroom: every section, enough authors and articles, and each unpublished state."""
 
+import html
 import io
 import json
 import re
@@ -125,3 +126,22 @@ def test_the_written_collection_reads_like_a_newsroom():
         assert 150 <= words <= 1300, (record["id"], words)  # 1,200 words of prose, plus block labels
     budgets = [r for r in records if "budget" in r["tags"] and r["section"] == "politics"]
     assert {r["published_at"][:4] for r in budgets} == {"2024", "2025", "2026"}
+
+
+def test_the_bulk_generator_writes_articles_like_published_ones(db, client):
+    """`load_demo_content --bulk` (benchmark corpora) writes rows straight into the tables: the page
+    tree must stay consistent and each article must serve and list like one published in the admin."""
+    before = set(ArticlePage.objects.values_list("pk", flat=True))
+    call_command("load_demo_content", "--articles", "40", "--bulk", stdout=io.StringIO())
+    bulk = ArticlePage.objects.exclude(pk__in=before).filter(latest_revision__isnull=True)
+    assert bulk.count() == 40
+    assert Page.find_problems() == ([], [], [], [], [])  # treebeard: paths, depths, numchild all agree
+    assert set(bulk.values_list("pk", flat=True)) <= set(ArticlePage.objects.visible().values_list("pk", flat=True))
+    for article in bulk.order_by("pk")[:5]:
+        parent = article.get_parent().specific
+        assert isinstance(parent, SectionPage) and article.url_path == f"{parent.url_path}{article.slug}/"
+        response = client.get(article.url)
+        assert response.status_code == 200 and html.escape(article.title).encode() in response.content
+        assert article.reading_time >= 1 and article.body_plain
+    slugs = list(bulk.values_list("path", "slug"))
+    assert len({(path[:-Page.steplen], slug) for path, slug in slugs}) == len(slugs)  # unique among siblings
