@@ -53,6 +53,8 @@ opensearch: $(STAMP)
 
 lint: $(STAMP)
 	@$(VPY) -m ruff check .
+	@$(VENV)/bin/lint-imports --no-logo --no-cache
+	@$(VENV)/bin/djlint --lint --quiet templates */templates
 
 clean:
 	rm -rf var devenv/opensearch-node/target
