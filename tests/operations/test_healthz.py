@@ -89,9 +89,10 @@ def test_search_down_keeps_app_servers_in_rotation_and_pages_serving(
 
     throwaway_node.stop()
 
-    # Liveness: still in rotation, and nothing about the outage shown to whoever asks.
-    response, elapsed = timed_get(client, "/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok"} and elapsed < 0.1
+    # Liveness: still in rotation, and nothing about the outage shown to whoever asks. (That it never
+    # waits on search is shown with a hung node below: a stopped one refuses at once anyway.)
+    response, _ = timed_get(client, "/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
     # Operators see what is down and why.
     response, elapsed = status_of(client)
     assert response.status_code == 503
@@ -118,7 +119,9 @@ def test_a_hung_search_node_never_slows_liveness(client, settings, monitoring, t
     os.kill(pid, signal.SIGSTOP)  # the JVM frozen: connections open, no answers (a long GC, a hung host)
     try:
         response, elapsed = timed_get(client, "/healthz")
-        assert response.status_code == 200 and elapsed < 0.1
+        # Asking the frozen node would take the status probe's 0.5 s; liveness never asks it. The
+        # bound leaves room for a busy CI machine (a JVM stopping beside it took 0.23 s once).
+        assert response.status_code == 200 and elapsed < 0.4
         response, elapsed = status_of(client)
         assert response.status_code == 503 and response.json()["failing"] == ["opensearch"]
         assert elapsed < 1.5  # the probe gives up after 0.5 s
