@@ -51,11 +51,6 @@ def fail(username, times, ip=HOME, **headers):
 
 
 @pytest.fixture
-def editor(db):
-    return make_user("editor", "Editors")
-
-
-@pytest.fixture
 def colleague(db):
     return make_user("colleague", "Editors")
 
