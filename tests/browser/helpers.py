@@ -3,6 +3,7 @@ axe-core, and the search overlay's locators."""
 
 import json
 import os
+import time
 
 from tests.helpers import REPO
 
@@ -53,3 +54,16 @@ def search_button(page):
 
 def combobox(page):
     return page.get_by_role("combobox", name="Search articles")
+
+
+def wait_until(page, expression, timeout=5.0):
+    """Poll `expression` with page.evaluate until it is truthy.
+
+    Not page.wait_for_function: when its first check fails, Playwright re-evaluates the string
+    with eval() from a requestAnimationFrame callback, which the page's Content-Security-Policy
+    (script-src 'self') refuses. page.evaluate goes through the DevTools protocol, exempt from CSP.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(50)

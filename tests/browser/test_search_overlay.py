@@ -22,6 +22,7 @@ from tests.browser.helpers import (
     overlay,
     screenshot,
     search_button,
+    wait_until,
 )
 
 SEED_TEXT = "Type above and press Enter to search. Press Esc to cancel."
@@ -230,7 +231,7 @@ def test_the_page_beneath_is_locked_without_moving(demo_site, browser_with_scrol
         expect(overlay(page)).to_be_hidden()
         assert layout() == before
         page.mouse.wheel(0, 300)
-        page.wait_for_function("window.scrollY > 500")
+        wait_until(page, "window.scrollY > 500")
     finally:
         context.close()
 
