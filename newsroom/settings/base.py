@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "taskqueue",  # before django_tasks_db: its db_worker command takes the library's place
     "django_tasks",
     "django_tasks_db",
     "storages",
