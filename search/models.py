@@ -4,11 +4,12 @@ Promoted results ("for this query, show this article first") are Wagtail's own
 wagtail.contrib.search_promotions, under Settings → Promoted search results.
 """
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, HelpPanel
@@ -71,33 +72,61 @@ class SearchQueryLog(models.Model):
     def __str__(self):
         return f"{self.query} ({self.day})"
 
+    # Counts not yet written, per (day, query) in the order first seen: this process's searches since
+    # the last flush. The write is taken off the reader's request (it was a commit per search):
+    # flush() runs after a response has been sent (request_finished) at most once every
+    # SEARCH_LOG_FLUSH_SECONDS, and when the process exits. A process killed outright loses at most
+    # those seconds of counts — an editors' report, not content.
+    _pending = {}
+    _last_flush = 0.0
+
     @classmethod
     def record(cls, query, found, relaxed=False):
-        """Count one search. A query already logged today is one UPDATE; a new one is an INSERT ...
-        ON CONFLICT DO UPDATE (as trending.counting does: concurrent searches never lose a count),
-        unless today already holds SEARCH_LOG_MAX_QUERIES_PER_DAY queries: anyone can send endless
-        distinct queries, so past the limit they are counted together in one OVERFLOW row."""
+        """Count one search (written by the next flush())."""
         query = normalise(query)[:LOGGED_QUERY_LENGTH]
         if not query:
             return
-        today = timezone.localdate()
-        cls._forget_old_days(today)
-        zero, widened = (0 if found else 1), (1 if found and relaxed else 0)
-        counted = cls.objects.filter(day=today, query=query).update(
-            searches=F("searches") + 1, zero_results=F("zero_results") + zero, relaxed=F("relaxed") + widened)
-        if counted:
+        counts = cls._pending.setdefault((timezone.localdate(), query), [0, 0, 0])
+        counts[0] += 1
+        counts[1] += 0 if found else 1
+        counts[2] += 1 if found and relaxed else 0
+
+    @classmethod
+    def flush(cls, force=True):
+        """Write the pending counts: for a query already logged that day one UPDATE, for a new one an
+        INSERT ... ON CONFLICT DO UPDATE (as trending.counting does: concurrent writers never lose a
+        count), unless the day already holds SEARCH_LOG_MAX_QUERIES_PER_DAY queries: anyone can send
+        endless distinct queries, so past the limit they are counted together in one OVERFLOW row.
+        force=False writes only when SEARCH_LOG_FLUSH_SECONDS have passed since the last write."""
+        now = time.monotonic()
+        if not cls._pending or (not force and now - cls._last_flush < settings.SEARCH_LOG_FLUSH_SECONDS):
             return
-        if cls.objects.filter(day=today).count() >= settings.SEARCH_LOG_MAX_QUERIES_PER_DAY:
-            query = OVERFLOW
-        quote = connection.ops.quote_name
-        table = quote(cls._meta.db_table)
-        searches, zeros, relaxeds = quote("searches"), quote("zero_results"), quote("relaxed")
-        sql = (f"INSERT INTO {table} ({quote('day')}, {quote('query')}, {searches}, {zeros}, {relaxeds}) "
-               f"VALUES (%s, %s, 1, %s, %s) "
-               f"ON CONFLICT ({quote('day')}, {quote('query')}) DO UPDATE SET {searches} = {table}.{searches} + 1, "
-               f"{zeros} = {table}.{zeros} + EXCLUDED.{zeros}, {relaxeds} = {table}.{relaxeds} + EXCLUDED.{relaxeds}")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [connection.ops.adapt_datefield_value(today), query, zero, widened])
+        pending, cls._pending, cls._last_flush = cls._pending, {}, now
+        with transaction.atomic():  # one commit for the batch
+            cls._write(pending)
+
+    @classmethod
+    def _write(cls, pending):
+        for (day, query), (searches, zero, widened) in pending.items():
+            cls._forget_old_days(day)
+            counted = cls.objects.filter(day=day, query=query).update(
+                searches=F("searches") + searches, zero_results=F("zero_results") + zero,
+                relaxed=F("relaxed") + widened)
+            if counted:
+                continue
+            if cls.objects.filter(day=day).count() >= settings.SEARCH_LOG_MAX_QUERIES_PER_DAY:
+                query = OVERFLOW
+            quote = connection.ops.quote_name
+            table = quote(cls._meta.db_table)
+            searches_, zeros, relaxeds = quote("searches"), quote("zero_results"), quote("relaxed")
+            sql = (f"INSERT INTO {table} ({quote('day')}, {quote('query')}, {searches_}, {zeros}, {relaxeds}) "
+                   f"VALUES (%s, %s, %s, %s, %s) "
+                   f"ON CONFLICT ({quote('day')}, {quote('query')}) DO UPDATE SET "
+                   f"{searches_} = {table}.{searches_} + EXCLUDED.{searches_}, "
+                   f"{zeros} = {table}.{zeros} + EXCLUDED.{zeros}, "
+                   f"{relaxeds} = {table}.{relaxeds} + EXCLUDED.{relaxeds}")
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [connection.ops.adapt_datefield_value(day), query, searches, zero, widened])
 
     _forgotten_before = None  # the day this process last deleted old days
 

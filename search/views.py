@@ -9,7 +9,6 @@ cannot: they never fall back to a slow database scan.
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -84,11 +83,8 @@ def run_search(request):
     except query.SearchUnavailable as error:
         logger.warning("search unavailable: %s", error)
         return params, None, []
-    if params.q and params.page == 1:
-        try:
-            SearchQueryLog.record(params.q, found=results.total > 0, relaxed=bool(results.relaxed))
-        except DatabaseError:  # the log must never cost a reader their results
-            logger.exception("could not log a search query")
+    if params.q and params.page == 1:  # counted in memory, written after the response (search.apps)
+        SearchQueryLog.record(params.q, found=results.total > 0, relaxed=bool(results.relaxed))
     return params, results, promoted(params)
 
 

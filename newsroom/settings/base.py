@@ -366,6 +366,9 @@ NEWSLETTER_SIGNUPS_PER_HOUR = int(os.environ.get("NEWSLETTER_SIGNUPS_PER_HOUR", 
 # counted in one "other queries" row: anyone can send endless distinct queries), for this many days.
 SEARCH_LOG_MAX_QUERIES_PER_DAY = int(os.environ.get("SEARCH_LOG_MAX_QUERIES_PER_DAY", "5000"))
 SEARCH_LOG_DAYS = int(os.environ.get("SEARCH_LOG_DAYS", "400"))
+# Readers' searches are counted in memory and written at most this often per process, after a
+# response has gone (search/models.py SearchQueryLog.flush): not a database write per search.
+SEARCH_LOG_FLUSH_SECONDS = float(os.environ.get("SEARCH_LOG_FLUSH_SECONDS", "2"))
 # After this many failed searches in a row a process stops asking OpenSearch for this many seconds
 # (search.client.CircuitBreaker): readers get "unavailable" at once instead of waiting each time.
 SEARCH_BREAKER_FAILURES = int(os.environ.get("SEARCH_BREAKER_FAILURES", "3"))

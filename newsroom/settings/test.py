@@ -26,6 +26,9 @@ TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "5"))
 # The suite runs on the Redis that devenv.testenv starts (REDIS_URL), under its own key prefix;
 # without one, on files of its own. tests/conftest.py empties the caches before every test.
+# Each search's count is written as its response finishes, so a test sees it at once (the batching has
+# its own test).
+SEARCH_LOG_FLUSH_SECONDS = 0.0
 CACHE_KEY_PREFIX = "newsroom_test"
 CACHE_DIR = VAR_DIR / "cache-test"
 
