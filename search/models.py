@@ -99,9 +99,11 @@ class SearchQueryLog(models.Model):
         endless distinct queries, so past the limit they are counted together in one OVERFLOW row.
         force=False writes only when SEARCH_LOG_FLUSH_SECONDS have passed since the last write."""
         now = time.monotonic()
-        if not cls._pending or (not force and now - cls._last_flush < settings.SEARCH_LOG_FLUSH_SECONDS):
+        if not force and now - cls._last_flush < settings.SEARCH_LOG_FLUSH_SECONDS:
             return
         pending, cls._pending, cls._last_flush = cls._pending, {}, now
+        if not pending:
+            return
         with transaction.atomic():  # one commit for the batch
             cls._write(pending)
 

@@ -264,6 +264,29 @@ def test_editors_change_synonyms_in_the_admin(client, newsroom):
     assert refused.status_code == 200 and "is not a synonym rule" in refused.content.decode()
 
 
+def test_searches_are_counted_off_the_request_and_written_in_batches(client, newsroom, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SEARCH_LOG_FLUSH_SECONDS = 60
+    SearchQueryLog.flush()  # whatever an earlier request left; the interval starts now
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            for q in ["Lisbon", "lisbon ", "zzxxqq"]:
+                assert client.get("/search/", {"q": q}).status_code == 200
+        writes = [q["sql"] for q in queries if "search_searchquerylog" in q["sql"]]
+        assert writes == [], "a reader's search waited for the query log"
+        assert not SearchQueryLog.objects.exists()
+        SearchQueryLog.flush()  # as after a response once the interval is up, or at exit
+        rows = {row.query: (row.searches, row.zero_results) for row in SearchQueryLog.objects.all()}
+        assert rows == {"lisbon": (2, 0), "zzxxqq": (1, 1)}
+        settings.SEARCH_LOG_FLUSH_SECONDS = 0
+        client.get("/search/", {"q": "lisbon"})
+        assert SearchQueryLog.objects.get(query="lisbon").searches == 3  # written as the response finished
+    finally:
+        SearchQueryLog._pending.clear()
+
+
 def test_the_query_log_is_bounded_per_day_and_forgets_old_days(client, newsroom, settings):
     from datetime import timedelta
 
