@@ -1,9 +1,12 @@
 """The front page and its curation, and the sections in the header menu (Site settings, core)."""
 
+import functools
+
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
+from wagtail.url_routing import RouteResult
 
 from core.previews import PreviewModesMixin
 
@@ -64,6 +67,21 @@ class HomePage(PreviewModesMixin, Page):
                         heading="Editors' Picks", help_text="Empty slots are filled with the latest articles."),
     ]
 
+    def route(self, request, path_components):
+        """Readers ask for articles and sections: find the page by its address in one query each,
+        instead of Wagtail's walk down the tree (two queries per level: the child, then its specific
+        row). Anything else (a section's feed route, a page that is not live) takes Wagtail's walk,
+        which gives the same answer for these too."""
+        from news.models import ArticlePage, SectionPage
+
+        if path_components:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            for model in (ArticlePage, SectionPage):
+                page = model.objects.filter(url_path=url_path, live=True).first()
+                if page is not None:
+                    return RouteResult(page)
+        return super().route(request, path_components)
+
     def latest_articles(self):
         from news.models import NEWEST_FIRST, ArticlePage
 
@@ -91,10 +109,18 @@ class HomePage(PreviewModesMixin, Page):
         return [block for block in blocks if block["articles"]]
 
     def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Computed only when the template asks (templates call callables): when the page's content
+        # comes from the fragment cache ({% fragment %}), none of these queries run.
+        blocks = functools.cache(self._blocks)
+        context.update({name: functools.partial(lambda name: blocks()[name], name)
+                        for name in ("lead", "editors_picks", "latest_articles", "section_blocks", "trending")})
+        return context
+
+    def _blocks(self):
         from news.listing import cards
         from trending.queries import top_trending
 
-        context = super().get_context(request, *args, **kwargs)
         latest_qs = self.latest_articles()
         lead = latest_qs.filter(breaking=True).first() or latest_qs.first()
         picks = self.editors_picks_articles()
@@ -103,15 +129,14 @@ class HomePage(PreviewModesMixin, Page):
         # Everything on the page is made ready for its card in one batch of queries.
         ready = {a.pk: a for a in cards([*([lead] if lead else []), *picks, *latest,
                                           *(a for block in blocks for a in block["articles"])])}
-        context.update(
-            lead=ready.get(getattr(lead, "pk", None)),
-            editors_picks=[ready[a.pk] for a in picks],
-            latest_articles=[ready[a.pk] for a in latest],
-            section_blocks=[{"section": b["section"], "articles": [ready[a.pk] for a in b["articles"]]}
-                            for b in blocks],
-            trending=top_trending(limit=5),
-        )
-        return context
+        return {
+            "lead": ready.get(getattr(lead, "pk", None)),
+            "editors_picks": [ready[a.pk] for a in picks],
+            "latest_articles": [ready[a.pk] for a in latest],
+            "section_blocks": [{"section": b["section"], "articles": [ready[a.pk] for a in b["articles"]]}
+                               for b in blocks],
+            "trending": top_trending(limit=5),
+        }
 
 
 def navigation_sections(site_settings):

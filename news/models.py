@@ -10,10 +10,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -139,7 +140,8 @@ class SectionPage(PreviewModesMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["subsections"] = SectionPage.objects.child_of(self).visible().order_by("path")
-        context["articles"] = cards(paginate(request, self.articles()))
+        # Fetched when the template first asks: not at all when the listing comes from the fragment cache.
+        context["articles"] = SimpleLazyObject(lambda: cards(paginate(request, self.articles())))
         return context
 
 
@@ -157,6 +159,13 @@ class ArticleAuthor(Orderable):
 
     def __str__(self):
         return self.author.name
+
+
+# What an article's own page reads besides its row (ArticlePage.get_context).
+ARTICLE_PAGE_PREFETCH = (
+    Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author")),
+    "tags", "lead_image__renditions", "social_image__renditions",
+)
 
 
 class ArticlePage(PreviewModesMixin, Page):
@@ -299,9 +308,20 @@ class ArticlePage(PreviewModesMixin, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        # The byline, author boxes, tags, lead and share images and JSON-LD each ask for their rows:
+        # the first of them fetches them all in one batch (_fetch_page_parts). Not here: when the page
+        # comes from the fragment cache nothing asks. A preview keeps its in-memory authors and tags.
+        self._page_parts_wanted = bool(self.pk) and not getattr(request, "is_preview", False)
         context = super().get_context(request, *args, **kwargs)
         context["share_links"] = self.share_links(request)
         return context
+
+    def _fetch_page_parts(self):
+        if getattr(self, "_page_parts_wanted", False):
+            self._page_parts_wanted = False
+            # With its renditions prefetched an image also skips Wagtail's cache write-back, which
+            # get_renditions() does on every request for renditions it read from the cache.
+            prefetch_related_objects([self], *ARTICLE_PAGE_PREFETCH)
 
     @property
     def display_date(self):
@@ -309,13 +329,17 @@ class ArticlePage(PreviewModesMixin, Page):
 
     @cached_property  # several parts of the article page ask for it: one query, not one each
     def section(self):
-        parent = self.get_parent()
-        return parent.specific if parent else None
+        # Articles live directly in a section (parent_page_types): one query by tree path rather
+        # than get_parent().specific's two.
+        return (SectionPage.objects.filter(path=self.path[: -self.steplen]).first()
+                or (parent.specific if (parent := self.get_parent()) else None))
 
-    @property
+    @cached_property  # the byline, author boxes, JSON-LD and cards each ask: one list per instance
     def authors(self):
+        self._fetch_page_parts()
         return [link.author for link in self.article_authors.all()]
 
     @property
     def share_image(self):
+        self._fetch_page_parts()
         return self.social_image or self.lead_image

@@ -49,9 +49,11 @@ def patient_search(settings):
 
 
 @pytest.fixture
-def page_cache_off(settings):
-    """For tests that measure how a page is rendered (query counts): no answers from the page cache."""
+def rendered_every_time(settings):
+    """For tests that measure how a page is rendered (query counts): no answers from the page cache
+    or the fragment cache."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
 
 
 @pytest.fixture

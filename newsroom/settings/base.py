@@ -321,6 +321,10 @@ CACHE_DIR = VAR_DIR / "cache"
 # every other change readers would notice. PAGE_CACHE_SECONDS=0 turns it off.
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Parts of pages ({% fragment %}, pagecache/templatetags/fragment_tags.py) kept under the page cache's
+# version tokens: what editors, readers with a session, and pages the page cache may not store render
+# from. FRAGMENT_CACHE_SECONDS=0 renders everything every time.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 PAGE_CACHE_EXCLUDE = ["/admin/", "/django-admin/", "/draft/", "/api/", "/healthz", "/newsletter/", "/documents/",
                       "/search/suggest/"]
 # Cache-Control on cached pages: browsers keep them briefly, a CDN longer (purged by Wagtail's

@@ -370,7 +370,7 @@ def test_nothing_unpublished_leaks(client, section, author, make_article, state,
 # -- cost --------------------------------------------------------------------------------------------
 
 def test_query_count_does_not_grow_with_articles(client, home, section, author, django_assert_max_num_queries,
-                                                 page_cache_off):
+                                                 rendered_every_time):
     """Bylines, tags and sections are fetched once per list, not once per article (no N+1)."""
     parents = [section, make_section(section, "Europe"), make_section(home, "Sports")]
     authors = [author, *(Author.objects.create(name=f"Writer {n}", slug=f"writer-{n}") for n in range(2))]
