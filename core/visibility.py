@@ -60,3 +60,22 @@ class ReaderPageQuerySet(PageQuerySet):
 
 
 ReaderPageManager = PageManager.from_queryset(ReaderPageQuerySet)
+
+
+class ViewRestrictionsMixin:
+    """For page models: Wagtail checks a page's view restrictions before serving it, with two queries
+    (the page's ancestors and aliases, then their restrictions). Which restrictions apply to a page
+    changes only when a restriction is added, changed or removed, or a page is moved — each of which
+    purges the whole site — so this process keeps Wagtail's answer (the restrictions' ids) per page
+    until the next whole-site purge. A page under none, most pages, then costs no query at all."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        if self.pk is None:  # a new page's preview
+            return super().get_view_restrictions()
+        known = until_next_purge("page-view-restrictions", dict)  # page id -> restriction ids
+        if self.pk not in known:
+            known[self.pk] = list(super().get_view_restrictions().values_list("pk", flat=True))
+        ids = known[self.pk]
+        return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()

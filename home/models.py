@@ -9,6 +9,7 @@ from wagtail.models import Orderable, Page
 from wagtail.url_routing import RouteResult
 
 from core.previews import PreviewModesMixin
+from core.visibility import ViewRestrictionsMixin
 
 WHATS_HOT_SIZE = 8
 EDITORS_PICKS_SIZE = 4
@@ -51,7 +52,7 @@ def _curated(items, limit, fallback):
     return chosen
 
 
-class HomePage(PreviewModesMixin, Page):
+class HomePage(ViewRestrictionsMixin, PreviewModesMixin, Page):
     """The front page of a site: one per site, at the top of the page tree."""
 
     max_count_per_parent = 1

@@ -25,7 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.previews import PreviewModesMixin
-from core.visibility import ReaderPageManager
+from core.visibility import ReaderPageManager, ViewRestrictionsMixin
 
 from .blocks import ArticleBodyBlock
 from .text import publishable
@@ -117,7 +117,7 @@ def sections_above(tree_path, sections):
             if tree_path[:end] in sections]
 
 
-class SectionPage(PreviewModesMixin, Page):
+class SectionPage(ViewRestrictionsMixin, PreviewModesMixin, Page):
     """A section of the paper (World, Sports, ...). Sections nest: World > Europe.
     Its RSS feed is at <section url>feed/ (served by feeds/)."""
 
@@ -168,7 +168,7 @@ ARTICLE_PAGE_PREFETCH = (
 )
 
 
-class ArticlePage(PreviewModesMixin, Page):
+class ArticlePage(ViewRestrictionsMixin, PreviewModesMixin, Page):
     objects = ReaderPageManager()  # ArticlePage.objects.visible(): what readers may see (core.visibility)
 
     standfirst = models.TextField(max_length=400, blank=True,

@@ -39,3 +39,23 @@ def test_https_on_443_and_bad_addresses_are_refused(client):
     for bad in ("ftp://news.example.com", "news.example.com", "https://news.example.com:8443", "http://x:99999"):
         with pytest.raises(CommandError):
             call_command("set_site_address", bad, stdout=io.StringIO())
+
+
+def test_a_second_site_and_a_change_of_site_are_served_at_once(client, settings, home, make_article):
+    """Each process keeps which Site answers which host (core/sites.py) until a whole-site purge:
+    adding a Site, or pointing one at another home page, is seen on the very next request."""
+    from home.models import HomePage
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article("Harbour reopens")
+    assert "Harbour reopens" in client.get("/", HTTP_HOST="sport.example.com").content.decode()  # default site
+    root = home.get_parent()
+    sport_home = root.add_child(instance=HomePage(title="Sport Daily", slug="sport-daily"))
+    sport_home.save_revision().publish()
+    site = Site.objects.create(hostname="sport.example.com", port=80, root_page=sport_home, site_name="Sport Daily")
+    html = client.get("/", HTTP_HOST="sport.example.com").content.decode()
+    assert "Sport Daily" in html and "Harbour reopens" not in html
+    site.root_page = home
+    site.save()
+    assert "Harbour reopens" in client.get("/", HTTP_HOST="sport.example.com").content.decode()
