@@ -8,9 +8,12 @@ Written with opensearch-py directly rather than through Wagtail's backend: Wagta
 drafts (live=False documents) and has no per-field analyzers, highlighting or suggestions.
 """
 
+import itertools
 import logging
 import time
 import uuid
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -24,6 +27,7 @@ from .documents import document, public_articles, section_index
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 500
+IN_FLIGHT = 3  # bulk requests a rebuild keeps in flight
 REBUILD_LOCK_KEY = "search:rebuild-lock"
 
 
@@ -177,6 +181,13 @@ def rebuild(chunk_size=CHUNK_SIZE, out=None, wait=600.0):
         return _rebuild(chunk_size, out)
 
 
+def _batched(items, size):
+    """itertools.batched, which needs Python 3.12."""
+    items = iter(items)
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
 def _rebuild(chunk_size, out):
     from django.utils import timezone
 
@@ -192,11 +203,22 @@ def _rebuild(chunk_size, out):
     sections = section_index()
     count = 0
     articles = public_articles().iterator(chunk_size)
-    for _ in helpers.streaming_bulk(client, _actions(new_index, articles, sections), chunk_size=chunk_size,
-                                    raise_on_error=True, request_timeout=120):
-        count += 1
-        if out and count % 5000 == 0:
-            out(f"  {count} articles indexed ({count / (time.monotonic() - started):.0f}/s)")
+    # Up to three bulk requests in flight: OpenSearch indexes while this thread builds the next chunk,
+    # instead of each waiting for the other (740 -> 1,220 articles/s at 100,000 on this 2-core
+    # machine; two in flight: 1,090). Not opensearch-py's parallel_bulk: its pool reads the actions
+    # in a thread of its own, so the articles would be read on another database connection, outside
+    # the caller's transaction.
+    in_flight = deque()
+    with ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="reindex") as pool:
+        for chunk in _batched(_actions(new_index, articles, sections), chunk_size):
+            if len(in_flight) == IN_FLIGHT:
+                count += in_flight.popleft().result()[0]
+                if out and count % 5000 < chunk_size:
+                    out(f"  {count} articles indexed ({count / (time.monotonic() - started):.0f}/s)")
+            in_flight.append(pool.submit(helpers.bulk, client, chunk, chunk_size=chunk_size,
+                                         raise_on_error=True, request_timeout=120))
+        while in_flight:
+            count += in_flight.popleft().result()[0]
     client.indices.put_settings(index=new_index, body={"refresh_interval": "1s", "number_of_replicas": replicas})
     client.indices.refresh(index=new_index)
     _wait_for_replicas(client, new_index, replicas, out)
