@@ -94,8 +94,10 @@ TARGETS = {
     "search_rps": 150.0,     # req/s, results page, at 100k
     "suggest_p95": 20.0,     # ms
     "reindex_rate": 1000.0,  # articles/s
-    "cached_rps": 700.0,     # req/s, home / section / article from the page cache
-    "uncached_home_rps": 200.0,  # req/s, the home page rendered every time
+    "cached_share": 0.40,    # home / section / article from the page cache, as a share of the ceiling
+    "rendered_rps": {"home": 150.0, "article": 300.0},  # req/s, rendered every time (page cache off)
+    "worker_idle": 0.01,     # share of a core the idle task worker takes
+    "app_vs_raw": 1.5,       # the results page's latency over OpenSearch's for the same queries
     "worker_rss_mib": 150.0,  # MiB, the largest gunicorn worker
 }
 
@@ -467,15 +469,44 @@ class Bench:
         with step(f"Starting gunicorn ({WORKERS} {WORKER_CLASS} workers{label}) and the task worker"):
             return site.start()
 
+    def measure_ceiling(self, r):
+        """A bare Django view on the same gunicorn workers (devenv/ceiling.py): what every page row
+        is also given as a share of, so that it means the same on any machine."""
+        port = free_port()
+        command = [PYTHON, "-m", "gunicorn", "--config", "/dev/null", "--workers", str(WORKERS),
+                   "--bind", f"{HOST}:{port}", "devenv.ceiling:application"]
+        server = subprocess.Popen(command, cwd=REPO_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)
+        try:
+            base_url = f"http://{HOST}:{port}"
+            deadline = time.monotonic() + 30
+            while http_status(base_url + "/", timeout=2) != 200:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    self.note("the bare Django ceiling did not start: not measured")
+                    return
+                time.sleep(0.2)
+            with step(f"Ceiling: a bare Django view on {WORKERS} gunicorn workers, wrk with {PAGE_CONNECTIONS} "
+                      f"connections for {LOAD_SECONDS:.0f}s"):
+                result = wrk.run(base_url, ["/"], connections=PAGE_CONNECTIONS, seconds=int(LOAD_SECONDS))
+            r["ceiling"] = result
+            print(f"    {result['rps']:,.0f} req/s, p50 {result['p50_ms']:.1f} ms", flush=True)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
     def measure_pages(self, phase, env, r, info):
-        """Home, section and article pages with wrk: from the page cache, then rendered every time
-        (gunicorn restarted with PAGE_CACHE_SECONDS=0)."""
+        """Home, section and article pages with wrk: from the page cache; rendered every time
+        (gunicorn restarted with PAGE_CACHE_SECONDS=0), its fragments cached; and rendered with
+        nothing cached (FRAGMENT_CACHE_SECONDS=0 too) — beside the bare-Django ceiling."""
+        self.measure_ceiling(r)
         kinds = {"home": ["/"], "section": info["section_urls"], "article": info["article_urls"]}
         pages = r.setdefault("pages", {})
-        for cached in (True, False):
-            mode = "cached" if cached else "uncached"
-            site_env = env if cached else env | {"PAGE_CACHE_SECONDS": "0"}
-            self.site = self.start_site(site_env, "" if cached else ", page cache off")
+        modes = {"cached": ({}, ""), "uncached": ({"PAGE_CACHE_SECONDS": "0"}, ", page cache off"),
+                 "cold": ({"PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "0"},
+                          ", page and fragment caches off")}
+        for mode, (changes, label) in modes.items():
+            cached = mode == "cached"
+            self.site = self.start_site(env | changes, label)
             try:
                 for paths in kinds.values():  # warm: fill the cache, compile templates, load renditions
                     for path in paths:
@@ -533,7 +564,21 @@ class Bench:
             self.notes.append(text)
             say(f"Note: {text}")
 
+    def measure_idle_worker(self, r, seconds=10):
+        """The task worker's cost doing nothing: its CPU over `seconds` with nothing queued."""
+        worker = self.site.worker
+        if worker is None:
+            return
+        with step(f"Task worker while idle: its CPU over {seconds} s with nothing queued"):
+            time.sleep(2)  # past its start-up
+            before, started = cpu_seconds([worker.pid]), time.monotonic()
+            time.sleep(seconds)
+            share = (cpu_seconds([worker.pid]) - before) / (time.monotonic() - started)
+        r["worker_idle"] = share
+        print(f"    {share * 100:.2f}% of a core", flush=True)
+
     def measure(self, phase, env, r, info):
+        self.measure_idle_worker(r)
         available = self.endpoints()
         queries = search_paths(info["authors"])
         suggest = [urllib.parse.urlencode({"q": p}) for p in SUGGEST_PREFIXES]
