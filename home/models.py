@@ -76,9 +76,13 @@ class HomePage(ViewRestrictionsMixin, PreviewModesMixin, Page):
         from news.models import ArticlePage, SectionPage
 
         if path_components:
+            # By slug (indexed; url_path is not: a scan of every page at 100,000 articles) and depth,
+            # then the whole address.
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            candidates = {"slug": path_components[-1], "depth": self.depth + len(path_components),
+                          "url_path": url_path, "live": True}
             for model in (ArticlePage, SectionPage):
-                page = model.objects.filter(url_path=url_path, live=True).first()
+                page = model.objects.filter(**candidates).first()
                 if page is not None:
                     return RouteResult(page)
         return super().route(request, path_components)

@@ -1,7 +1,7 @@
 """Serve anonymous readers from the page cache, and tell CDNs and browsers what they may keep.
 
 It sits right after SecurityMiddleware and WhiteNoise, ahead of sessions and authentication, so a
-hit costs two cache reads and no database query. What is cached is decided twice, for safety:
+hit costs four cache reads and no database query. What is cached is decided twice, for safety:
 - the request: GET/HEAD, no session cookie (editors and anyone who entered a page password have
   one), no Authorization header, not under PAGE_CACHE_EXCLUDE (admin, draft links, APIs, health…);
 - the response: 200, not streamed, no Set-Cookie, no private/no-cache/no-store Cache-Control
@@ -93,18 +93,18 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if cached is not None:
             cached["X-Cache"] = "HIT"
-            self._cap(cached)  # stored earlier: less time may be left now
+            self._cap(cached, request)  # stored earlier: less time may be left now
             return cached
         response = self.get_response(request)
         if not cacheable_response(request, response):
             response["X-Cache"] = "BYPASS"
             return response
-        timeout = self._timeout()
+        timeout = self._timeout(request)
         if timeout is None:
             response["X-Cache"] = "BYPASS"
             return response
         public_cache_control(response, timeout)
-        self._cap(response)
+        self._cap(response, request)
         try:
             store.store(key, response, timeout)
         except Exception:
@@ -112,17 +112,17 @@ class PageCacheMiddleware:
         response["X-Cache"] = "MISS"
         return response
 
-    def _cap(self, response):
+    def _cap(self, response, request):
         try:
-            cap_to_next_expiry(response, store.seconds_until_next_expiry())
+            cap_to_next_expiry(response, store.seconds_until_next_expiry(request))
         except Exception:  # the cache is down: say nothing may be kept rather than too long
             logger.warning("could not read the next expiry", exc_info=True)
             response["Cache-Control"] = "no-cache, max-age=0"
 
-    def _timeout(self):
+    def _timeout(self, request):
         timeout = settings.PAGE_CACHE_SECONDS
         try:
-            until_expiry = store.seconds_until_next_expiry()
+            until_expiry = store.seconds_until_next_expiry(request)
         except Exception:
             logger.warning("could not read the next expiry; not caching", exc_info=True)
             return None

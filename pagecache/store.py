@@ -68,8 +68,17 @@ def versions(path):
     return [found[key] for key in keys]
 
 
+def request_versions(request):
+    """(site version, path version, next expiry) for this request, read once however many fragments
+    ask (the header, the footer, the meta tags and the content each build a key from them)."""
+    held = getattr(request, "_pagecache_versions", None)
+    if held is None:
+        held = request._pagecache_versions = (*versions(request.path), next_expiry_at())
+    return held
+
+
 def key_for(request):
-    site_version, path_version = versions(request.path)
+    site_version, path_version, _ = request_versions(request)
     return _hashed("pagecache:page", "|".join(
         [site_version, path_version, request.get_host(), request.path, cache_query(request.GET)]))
 
@@ -123,7 +132,7 @@ def next_expiry_at():
     return cached
 
 
-def seconds_until_next_expiry():
-    """Seconds until next_expiry_at(), or None if no expiry is scheduled."""
-    upcoming = next_expiry_at()
+def seconds_until_next_expiry(request=None):
+    """Seconds until next_expiry_at() (as this request read it), or None if no expiry is scheduled."""
+    upcoming = request_versions(request)[2] if request is not None else next_expiry_at()
     return upcoming - time.time() if upcoming else None

@@ -86,7 +86,6 @@ def chrome_cache_key(context, part):
     The rest of the key is what differs between pages: the site, the day (the header shows the date)
     and, for the home page and sections, the page (the navigation marks it as current). Previews
     render them afresh."""
-    from core.versions import site_version
     from pagecache import store
 
     request = context.get("request")
@@ -94,7 +93,8 @@ def chrome_cache_key(context, part):
         return ""
     try:
         # After the next scheduled expiry the key changes too: the ticker must drop that article then.
-        version = f"{site_version()}|{store.next_expiry_at():.0f}"
+        site_version, _, expiry = store.request_versions(request)
+        version = f"{site_version}|{expiry:.0f}"
     except Exception:  # the cache is down: render it
         return ""
     from news.models import SectionPage

@@ -36,8 +36,7 @@ def fragment_key(context, name):
             or settings.FRAGMENT_CACHE_SECONDS <= 0):
         return None
     try:
-        site_version, path_version = store.versions(request.path)
-        expiry = store.next_expiry_at()
+        site_version, path_version, expiry = store.request_versions(request)
     except Exception:  # the page cache's store is unreachable: render
         logger.warning("fragment cache versions unavailable; rendering %s", request.path, exc_info=True)
         return None
