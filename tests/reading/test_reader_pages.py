@@ -192,6 +192,7 @@ def test_json_ld_publisher_is_the_site_name_readers_see(client, home, make_artic
 
     from core.models import SiteSettings
 
+    assert "| Newsroom</title>" in client.get("/").content.decode()  # read before the rename, and kept
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     site_settings.site_name = "The Fenland Ledger"
     site_settings.save()
