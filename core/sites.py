@@ -10,6 +10,7 @@ is fetched once with it. Readers and editors get the same Site object; nothing w
 """
 
 from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
 from wagtail.models import Site
 
 from .versions import until_next_purge
@@ -30,9 +31,12 @@ class SiteMiddleware:
             return self.get_response(request)
         known = until_next_purge("sites", _known_sites)
         if key not in known:
-            site = Site.find_for_request(request)
-            if site is not None:
-                site.root_page  # noqa: B018  (fetched once, kept with the site)
+            try:
+                site = Site.find_for_request(request)
+                if site is not None:
+                    site.root_page  # noqa: B018  (fetched once, kept with the site)
+            except DatabaseError:  # the database is down: the view gives its own answer (/healthz)
+                return self.get_response(request)
             known[key] = site
         request._wagtail_site = known[key]
         return self.get_response(request)

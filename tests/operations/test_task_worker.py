@@ -18,7 +18,9 @@ from django_tasks_db.models import DBTaskResult
 from tests.helpers import REPO, wait_for, worker_database_url
 from tests.operations.worker_tasks import note
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional, so the worker sees what the test commits; serialized_rollback as the suite's other
+# transactional tests, so the flush afterwards leaves the database as the next of them expects.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
