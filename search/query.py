@@ -91,8 +91,17 @@ class SearchUnavailable(Exception):
     """OpenSearch could not answer (down, too slow, or the index is missing)."""
 
 
+class QueryTooLarge(SearchUnavailable):
+    """OpenSearch refused the query for having more clauses than its limit (max_clause_count)."""
+
+
 def word_count(text):
     return sum(1 for _ in _WORD.finditer(text))
+
+
+def _one_word(text):
+    """A word of letters that the analyzer keeps whole (not "中文", which is two)."""
+    return text.isalpha() and word_count(text) == 1
 
 
 def clean_query(text):
@@ -250,13 +259,15 @@ class _Clauses:
     def __init__(self, understood):
         self.understood = understood
         parts = understood.parts
-        self.short = len(parts) <= COMPOUND_MAX_PARTS
+        # Counted in the analyzer's words, not the query's parts: "中文日本語" is one part but five
+        # words, each a clause per field, and joins and pairs of it multiplied past OpenSearch's limit.
+        self.short = sum(word_count(part.text) for part in parts) <= COMPOUND_MAX_PARTS
         self.parts = [self._part(i) for i in range(len(parts))]
 
     def _joinable(self, i, j):
         parts = self.understood.parts
         return (self.short and 0 <= i and j < len(parts) and parts[i].plain and parts[j].plain
-                and parts[i].text.isalpha() and parts[j].text.isalpha())
+                and _one_word(parts[i].text) and _one_word(parts[j].text))
 
     def _part(self, i):
         part = self.understood.parts[i]
@@ -484,6 +495,12 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=Non
 NODE_TROUBLE = {429, 502, 503, 504}
 
 
+def _too_large(error):
+    """Whether OpenSearch refused a query for its number of clauses (Lucene's TooManyClauses)."""
+    text = str(error).lower()
+    return "maxclausecount" in text or "too_many_clauses" in text or "too_many_nested_clauses" in text
+
+
 def _call(method, **kwargs):
     if not breaker.allow():
         raise SearchUnavailable("search paused after repeated failures (search.client.CircuitBreaker)")
@@ -505,6 +522,8 @@ def _call(method, **kwargs):
             breaker.failed()
         else:
             breaker.succeeded()
+        if _too_large(error):
+            raise QueryTooLarge(str(error)) from error
         if status >= 500 or "closed" in str(error):
             raise SearchUnavailable(str(error)) from error
         raise
@@ -531,6 +550,21 @@ def _hit(raw):
 
 def search(params, size=PAGE_SIZE, timeout=None):
     """Run a reader's search. Raises SearchUnavailable when OpenSearch cannot answer."""
+    while True:
+        try:
+            return _search(params, size, timeout)
+        except QueryTooLarge:
+            # The limits above estimate what the analyzer makes of a query. Should one still come out
+            # too large for OpenSearch, its first half is searched (and the page says so): a reader's
+            # query is never answered "unavailable" for its size.
+            words = list(_WORD.finditer(params.q))
+            if len(words) < 2:
+                raise
+            params.q = params.q[:words[len(words) // 2 - 1].end()].strip()
+            params.shortened = True
+
+
+def _search(params, size, timeout):
     results = Results(params=params)
     if not params.q:
         return results
@@ -617,6 +651,8 @@ def _msearch(client, bodies, extra):
     responses = _call(client.msearch, body=lines, **extra)["responses"]
     if "error" in responses[0]:
         status, error = responses[0].get("status", 500), responses[0]["error"]
+        if _too_large(error):
+            raise QueryTooLarge(str(error))
         if status == 404 or status >= 500 or "closed" in str(error):
             raise SearchUnavailable(str(error))
         raise TransportError(status, error.get("type", "error"), error)

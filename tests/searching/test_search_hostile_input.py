@@ -165,6 +165,43 @@ def test_queries_with_many_terms_are_answered(client, seeded, q):
     assert client.get("/search/", {"q": q}).context["search_unavailable"] is False
 
 
+def test_a_query_within_the_word_limit_is_searched_whole(client, seeded):
+    # Found by Hypothesis in CI: six parts, one of them five CJK words, were taken for a short query
+    # and joined and paired with their neighbours, past OpenSearch's 1,024 clauses (a 503).
+    q = "lisbon</mark><b>中文日本語</mark><b>"
+    response = client.get("/api/search/", {"q": q})
+    assert response.status_code == 200, response.content
+    assert response.json()["shortened"] is False
+    assert response.json()["query"] == q
+
+
+@pytest.fixture
+def clause_limit():
+    """OpenSearch's clause limit (a dynamic cluster setting since 2.16), set low for one test."""
+    from search.client import get_client
+
+    def lower(limit):
+        get_client().cluster.put_settings(body={"transient": {"indices.query.bool.max_clause_count": limit}})
+
+    yield lower
+    get_client().cluster.put_settings(body={"transient": {"indices.query.bool.max_clause_count": None}})
+
+
+def test_a_query_opensearch_finds_too_large_is_shortened_not_refused(client, seeded, clause_limit):
+    q = "climate summit lisbon delegates ninety countries arrived leaders gather coffee"
+    assert client.get("/api/search/", {"q": q}).json()["shortened"] is False
+    clause_limit(40)
+    response = client.get("/api/search/", {"q": q})
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["shortened"] is True
+    assert q.startswith(data["query"]) and len(data["query"]) < len(q)
+    assert data["total"] >= 1  # the first words still find the summit
+    page = client.get("/search/", {"q": q})
+    assert page.context["search_unavailable"] is False
+    assert b"only its first part was searched" in page.content
+
+
 @pytest.fixture(autouse=True)
 def note_finished(request):
     failed_before = request.session.testsfailed
