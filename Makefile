@@ -2,7 +2,7 @@
 #   make run    the whole site with demo content and search, at http://127.0.0.1:8000
 #   make test   every check and test, on real PostgreSQL and OpenSearch
 .DEFAULT_GOAL := help
-.PHONY: help run serve test bench opensearch lint clean
+.PHONY: help run serve test fuzz bench opensearch lint clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -13,6 +13,7 @@ help:
 	@echo "make run         start Newsroom with demo content and search at http://127.0.0.1:8000"
 	@echo "make serve       the same site the production way: gunicorn, DEBUG off, page cache, worker, scheduler"
 	@echo "make test        run ruff, Django's checks and the whole test suite (ARGS=... for pytest)"
+	@echo "make fuzz        look for new failures: the hostile-input tests with fresh random examples (FUZZ_EXAMPLES=3000)"
 	@echo "make bench       search latency and throughput, demo corpus and 100,000 articles (~5 min cached)"
 	@echo "make opensearch  run only the local OpenSearch node (foreground)"
 	@echo "make lint        ruff only"
@@ -43,6 +44,11 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(STAMP) node_modules/.installed
 	@$(VPY) -m devenv.testenv $(ARGS)
+
+# Not part of `make test` (whose examples are the same every run): fresh random hostile input, more of it.
+fuzz: $(STAMP) node_modules/.installed
+	@FUZZ=discover FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} $(VPY) -m devenv.testenv \
+		tests/searching/test_fuzz.py tests/searching/test_search_hostile_input.py $(ARGS)
 
 # Not part of `make test`: starts its own services and prints a table (see docs/benchmarks.md).
 bench: $(STAMP)

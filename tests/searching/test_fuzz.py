@@ -4,8 +4,8 @@ signup and the importer. Nothing answers 5xx, no injected markup comes back unes
 a draft or private article is revealed (titles, and its unique word offered as "Did you mean"),
 and every bad import record is a RecordError, never a crash.
 
-Each property runs FUZZ_EXAMPLES examples (300 by default in `make test`; the issue 12 closing note
-gives a run with more). tests/searching/test_search_hostile_input.py covers the search syntax cases in depth."""
+Each property runs FUZZ_EXAMPLES examples: 300 in `make test`, the same ones every run; `make fuzz`
+runs 3,000 fresh random ones (tests/searching/hostile.py says why). tests/searching/test_search_hostile_input.py covers the search syntax cases in depth."""
 
 import os
 from collections import Counter
