@@ -104,14 +104,17 @@ def _one_word(text):
     return text.isalpha() and word_count(text) == 1
 
 
+def _first_words(text, n):
+    """The text up to the end of its n-th word (as the analyzer counts words)."""
+    words = list(_WORD.finditer(text))
+    return text[:words[n - 1].end()] if len(words) > n else text
+
+
 def clean_query(text):
     """The query as searched: control characters removed, whitespace collapsed, at most
     MAX_QUERY_LENGTH characters and MAX_QUERY_WORDS words. Returns (query, was_shortened)."""
     text = " ".join(_UNWANTED.sub(" ", text or "").split())
-    query = text[:MAX_QUERY_LENGTH]
-    words = list(_WORD.finditer(query))
-    if len(words) > MAX_QUERY_WORDS:
-        query = query[:words[MAX_QUERY_WORDS - 1].end()]
+    query = _first_words(text[:MAX_QUERY_LENGTH], MAX_QUERY_WORDS)
     return query.strip(), query != text
 
 
@@ -495,10 +498,16 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=Non
 NODE_TROUBLE = {429, 502, 503, 504}
 
 
-def _too_large(error):
-    """Whether OpenSearch refused a query for its number of clauses (Lucene's TooManyClauses)."""
-    text = str(error).lower()
-    return "maxclausecount" in text or "too_many_clauses" in text or "too_many_nested_clauses" in text
+def _refusal(status, error):
+    """What a reader's search raises for an error OpenSearch answered with: QueryTooLarge for too
+    many clauses (Lucene's TooManyClauses), SearchUnavailable for a missing or closed index (synonyms
+    being applied) or a node error; None for a bad request, which is the caller's to raise."""
+    text = str(error)
+    if any(mark in text.lower() for mark in ("maxclausecount", "too_many_clauses", "too_many_nested_clauses")):
+        return QueryTooLarge(text)
+    if status == 404 or status >= 500 or "closed" in text:
+        return SearchUnavailable(text)
+    return None
 
 
 def _call(method, **kwargs):
@@ -522,10 +531,9 @@ def _call(method, **kwargs):
             breaker.failed()
         else:
             breaker.succeeded()
-        if _too_large(error):
-            raise QueryTooLarge(str(error)) from error
-        if status >= 500 or "closed" in str(error):
-            raise SearchUnavailable(str(error)) from error
+        refusal = _refusal(status, error)
+        if refusal:
+            raise refusal from error
         raise
     except OpenSearchException as error:
         breaker.failed()
@@ -557,10 +565,10 @@ def search(params, size=PAGE_SIZE, timeout=None):
             # The limits above estimate what the analyzer makes of a query. Should one still come out
             # too large for OpenSearch, its first half is searched (and the page says so): a reader's
             # query is never answered "unavailable" for its size.
-            words = list(_WORD.finditer(params.q))
-            if len(words) < 2:
+            words = word_count(params.q)
+            if words < 2:
                 raise
-            params.q = params.q[:words[len(words) // 2 - 1].end()].strip()
+            params.q = _first_words(params.q, words // 2).strip()
             params.shortened = True
 
 
@@ -651,10 +659,9 @@ def _msearch(client, bodies, extra):
     responses = _call(client.msearch, body=lines, **extra)["responses"]
     if "error" in responses[0]:
         status, error = responses[0].get("status", 500), responses[0]["error"]
-        if _too_large(error):
-            raise QueryTooLarge(str(error))
-        if status == 404 or status >= 500 or "closed" in str(error):
-            raise SearchUnavailable(str(error))
+        refusal = _refusal(status, error)
+        if refusal:
+            raise refusal
         raise TransportError(status, error.get("type", "error"), error)
     return responses
 

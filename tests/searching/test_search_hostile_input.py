@@ -18,6 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from search import index
+from search.client import get_client
 from search.query import clean_query
 from tests.helpers import make_section
 from tests.searching.hostile import FORBIDDEN_IN_HTML, HYPOTHESIS, as_request_data, params, query_text
@@ -178,8 +179,6 @@ def test_a_query_within_the_word_limit_is_searched_whole(client, seeded):
 @pytest.fixture
 def clause_limit():
     """OpenSearch's clause limit (a dynamic cluster setting since 2.16), set low for one test."""
-    from search.client import get_client
-
     def lower(limit):
         get_client().cluster.put_settings(body={"transient": {"indices.query.bool.max_clause_count": limit}})
 
