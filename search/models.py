@@ -102,33 +102,53 @@ class SearchQueryLog(models.Model):
         if not force and now - cls._last_flush < settings.SEARCH_LOG_FLUSH_SECONDS:
             return
         pending, cls._pending, cls._last_flush = cls._pending, {}, now
-        if not pending:
-            return
-        with transaction.atomic():  # one commit for the batch
-            cls._write(pending)
+        if pending:
+            cls.write(pending)
 
     @classmethod
-    def _write(cls, pending):
-        for (day, query), (searches, zero, widened) in pending.items():
-            cls._forget_old_days(day)
-            counted = cls.objects.filter(day=day, query=query).update(
-                searches=F("searches") + searches, zero_results=F("zero_results") + zero,
-                relaxed=F("relaxed") + widened)
-            if counted:
-                continue
-            if cls.objects.filter(day=day).count() >= settings.SEARCH_LOG_MAX_QUERIES_PER_DAY:
-                query = OVERFLOW
-            quote = connection.ops.quote_name
-            table = quote(cls._meta.db_table)
-            searches_, zeros, relaxeds = quote("searches"), quote("zero_results"), quote("relaxed")
-            sql = (f"INSERT INTO {table} ({quote('day')}, {quote('query')}, {searches_}, {zeros}, {relaxeds}) "
-                   f"VALUES (%s, %s, %s, %s, %s) "
-                   f"ON CONFLICT ({quote('day')}, {quote('query')}) DO UPDATE SET "
-                   f"{searches_} = {table}.{searches_} + EXCLUDED.{searches_}, "
-                   f"{zeros} = {table}.{zeros} + EXCLUDED.{zeros}, "
-                   f"{relaxeds} = {table}.{relaxeds} + EXCLUDED.{relaxeds}")
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [connection.ops.adapt_datefield_value(day), query, searches, zero, widened])
+    def write(cls, pending):
+        """Add {(day, query): [searches, zero_results, relaxed]} to the log in one transaction.
+
+        Rows are written in (day, query) order. Every worker flushes its own batch, and each UPDATE
+        or upsert locks its row until the commit: two workers taking the same rows in the orders
+        their readers happened to search in deadlocked under load (PostgreSQL then cancels one
+        batch, and its counts were lost). In one order, the second simply waits for the first."""
+        overflow = {}
+        with transaction.atomic():  # one commit for the batch
+            for (day, query), counts in sorted(pending.items()):
+                cls._forget_old_days(day)
+                if cls._add(day, query, counts):
+                    continue
+                if cls.objects.filter(day=day).count() >= settings.SEARCH_LOG_MAX_QUERIES_PER_DAY:
+                    # Written after every other row, so that the OVERFLOW rows too are taken in one order.
+                    total = overflow.setdefault(day, [0, 0, 0])
+                    total[:] = [a + b for a, b in zip(total, counts, strict=True)]
+                else:
+                    cls._upsert(day, query, counts)
+            for day, counts in sorted(overflow.items()):
+                cls._upsert(day, OVERFLOW, counts)
+
+    @classmethod
+    def _add(cls, day, query, counts):
+        """Add to the day's row for this query; False when there is none yet."""
+        searches, zero, widened = counts
+        return cls.objects.filter(day=day, query=query).update(
+            searches=F("searches") + searches, zero_results=F("zero_results") + zero,
+            relaxed=F("relaxed") + widened) > 0
+
+    @classmethod
+    def _upsert(cls, day, query, counts):
+        quote = connection.ops.quote_name
+        table = quote(cls._meta.db_table)
+        searches_, zeros, relaxeds = quote("searches"), quote("zero_results"), quote("relaxed")
+        sql = (f"INSERT INTO {table} ({quote('day')}, {quote('query')}, {searches_}, {zeros}, {relaxeds}) "
+               f"VALUES (%s, %s, %s, %s, %s) "
+               f"ON CONFLICT ({quote('day')}, {quote('query')}) DO UPDATE SET "
+               f"{searches_} = {table}.{searches_} + EXCLUDED.{searches_}, "
+               f"{zeros} = {table}.{zeros} + EXCLUDED.{zeros}, "
+               f"{relaxeds} = {table}.{relaxeds} + EXCLUDED.{relaxeds}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [connection.ops.adapt_datefield_value(day), query, *counts])
 
     _forgotten_before = None  # the day this process last deleted old days
 

@@ -307,6 +307,46 @@ def test_the_query_log_is_bounded_per_day_and_forgets_old_days(client, newsroom,
     assert set(SearchQueryLog.objects.exclude(day=today).values_list("query", flat=True)) == {"last month"}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_workers_flushing_the_same_queries_at_once_lose_no_count():
+    """Every gunicorn worker flushes its own batch of counts, each in one transaction. Batches that
+    took the same rows in different orders deadlocked on PostgreSQL under make bench's load, and the
+    batch PostgreSQL cancelled was lost."""
+    import threading
+
+    from django.db import connection, connections
+
+    assert connection.vendor == "postgresql", "row locks and deadlocks are PostgreSQL's"
+    today = timezone.localdate()
+    queries = [f"query {n:03d}" for n in range(150)]
+    SearchQueryLog.objects.bulk_create(SearchQueryLog(day=today, query=q, searches=1) for q in queries)
+    workers, rounds = 4, 5
+    barrier, failures = threading.Barrier(workers), []
+
+    def worker(number):
+        # Half the workers saw the queries in one order, half in the other (dicts keep the order
+        # in which the worker's readers searched).
+        seen = queries if number % 2 else queries[::-1]
+        try:
+            for _ in range(rounds):
+                barrier.wait(timeout=30)
+                SearchQueryLog.write({(today, q): [1, 0, 0] for q in seen})
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            failures.append(error)
+            barrier.abort()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures[0]
+    counts = set(SearchQueryLog.objects.filter(day=today).values_list("searches", flat=True))
+    assert counts == {1 + workers * rounds}
+
+
 def test_while_the_index_lags_counts_and_facets_agree_with_what_is_shown(client, public_index, section,
                                                                          make_article):
     from news.models import ArticlePage
