@@ -19,7 +19,7 @@ from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -29,6 +29,7 @@ from core.visibility import ReaderPageManager, ViewRestrictionsMixin
 
 from .blocks import ArticleBodyBlock
 from .text import publishable
+from .widgets import HeadlineInput
 
 WORDS_PER_MINUTE = 230  # adult silent reading speed for news prose
 ARTICLES_PER_PAGE = 20
@@ -205,7 +206,8 @@ class ArticlePage(ViewRestrictionsMixin, PreviewModesMixin, Page):
     subpage_types = []
     template = "pages/article_page.html"
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        TitleFieldPanel("title", widget=HeadlineInput),
         FieldPanel("standfirst"),
         InlinePanel("article_authors", label="Authors", min_num=1, heading="Byline"),
         MultiFieldPanel(

@@ -393,6 +393,10 @@ TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")  # or "immediate"; T
 
 WAGTAIL_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The admin makes no requests to other sites: user avatars are Wagtail's own (Gravatar's were broken
+# images wherever the admin cannot reach it, and told it who edits), and no check for new releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 LOGGING = {

@@ -82,3 +82,31 @@ def test_admin_document_search_runs_on_opensearch(client, search_backend):
     client.force_login(get_user_model().objects.create_superuser("admin", "a@example.com", "pw"))
     html = client.get(reverse("wagtaildocs:index"), {"q": "budget"}).content.decode()
     assert "Budget statement 2026" in html and "Council minutes" not in html
+
+
+def test_a_long_headline_is_edited_whole_and_published_on_one_line(client, edited_article):
+    """The headline is a box that grows with it (a one-line input cut long headlines off), line breaks
+    typed or pasted into it become spaces, and after Publish one click leads back to the article."""
+    client.force_login(editor("hana"))
+    url = reverse("wagtailadmin_pages:edit", args=[edited_article.pk])
+    html = client.get(url).content.decode()
+    assert '<textarea name="title"' in html and 'data-controller="w-autosize' in html
+    assert "gravatar" not in html, "no avatar from a third party (a broken image where it is unreachable)"
+
+    headline = ("Ferry timetable changes for the winter:\r\n  fewer crossings to the islands, "
+                "and the last boat leaves at 9pm")
+    response = client.post(url, nested_form_data({
+        "title": headline, "slug": edited_article.slug, "standfirst": "Third version.",
+        "action-publish": "action-publish",
+        "article_authors": inline_formset([{"author": edited_article.authors[0].pk}]),
+        "body": streamfield([("paragraph", rich_text("<p>Text</p>"))]),
+    }), follow=True)
+    edited_article.refresh_from_db()
+    assert edited_article.title == ("Ferry timetable changes for the winter: fewer crossings to the islands, "
+                                    "and the last boat leaves at 9pm")
+    assert edited_article.live and edited_article.standfirst == "Third version."
+    message = response.content.decode()
+    assert "has been published" in message
+    assert f'href="{edited_article.full_url}"' in message or f'href="{edited_article.url}"' in message, \
+        "a View live link to the article"
+    assert f'href="{url}"' in message, "an Edit link back to it"
