@@ -113,7 +113,8 @@ def main():
     try:
         password = prepare_site(env)
         say(f"Ready in {time.monotonic() - started_at:.0f}s")
-        print_addresses(env, password, "runserver, DEBUG on; `make serve` runs it the production way")
+        print_addresses(env, password, "runserver, DEBUG off (DEBUG=1 for Django's debug pages); "
+                                       "`make serve` runs it the production way")
         (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
         # Scheduled publishing and expiry happen in this worker, not in a cron the user must install.
         # Each child gets a process group of its own, so stopping it also stops runserver's autoreload

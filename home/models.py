@@ -15,6 +15,7 @@ WHATS_HOT_SIZE = 8
 EDITORS_PICKS_SIZE = 4
 LATEST_SIZE = 6
 SECTION_BLOCK_SIZE = 4
+SIDEBAR_LATEST_SIZE = 5
 
 
 class CuratedArticle(Orderable):
@@ -36,18 +37,20 @@ class HomePageEditorsPick(CuratedArticle):
     page = ParentalKey("home.HomePage", on_delete=models.CASCADE, related_name="editors_picks")
 
 
-def _curated(items, limit, fallback):
+def _curated(items, limit, fallback, exclude=frozenset()):
     """The curated articles that readers may see (live, public), in the editor's order, topped
     up from `fallback(n)` (a function giving at least n candidates, best first) when fewer than
-    `limit` are chosen or some have been unpublished."""
+    `limit` are chosen or some have been unpublished. Articles in `exclude` (already shown higher
+    up the front page) are left out, chosen or not."""
     from news.models import ArticlePage
 
     visible = {a.pk: a for a in ArticlePage.objects.visible().filter(pk__in=[item.article_id for item in items])}
-    chosen = [visible[item.article_id] for item in items if item.article_id in visible][:limit]
+    chosen = [visible[item.article_id] for item in items
+              if item.article_id in visible and item.article_id not in exclude][:limit]
     if len(chosen) < limit:
-        taken = {a.pk for a in chosen}
-        # Enough candidates even if every chosen article is among them.
-        extra = [a for a in fallback(limit + len(chosen)) if a.pk not in taken]
+        taken = {a.pk for a in chosen} | set(exclude)
+        # Enough candidates even if every chosen or excluded article is among them.
+        extra = [a for a in fallback(limit + len(taken)) if a.pk not in taken]
         chosen += list({a.pk: a for a in extra}.values())[: limit - len(chosen)]
     return chosen
 
@@ -92,25 +95,60 @@ class HomePage(ViewRestrictionsMixin, PreviewModesMixin, Page):
 
         return ArticlePage.objects.visible().descendant_of(self).order_by(NEWEST_FIRST)
 
-    def whats_hot(self):
-        def breaking_then_latest(n):
-            # Two small newest-first queries that the published_date index serves. One query ordered
-            # by "breaking, then date" has no index to use: it sorted every live article on each page
-            # view (~200 ms of PostgreSQL at 100,000 articles, measured by make bench).
-            latest = self.latest_articles()
-            return [*latest.filter(breaking=True)[:n], *latest[:n]]
+    def front_page(self):
+        """The stories at the top of the front page, each shown once (a reader should not meet the
+        lead again as a pick, in Latest Posts and in the ticker): the lead (the newest breaking story,
+        else the newest), Editors' Picks, Latest Posts, then the home page's What's Hot ticker (the
+        editors' choices, then breaking news, then the next latest). A slot whose story is already
+        shown goes to the next latest article.
+        (Not kept on the page object: the home page Wagtail routes to lives as long as the process's
+        Site, core.sites, and an expired or unpublished article must leave the page at once.)"""
+        latest = self.latest_articles()
+        lead = latest.filter(breaking=True).first() or latest.first()
+        shown = {lead.pk} if lead else set()
+        picks = _curated(list(self.editors_picks.all()), EDITORS_PICKS_SIZE, lambda n: latest[:n], shown)
+        shown |= {a.pk for a in picks}
 
-        return _curated(list(self.hot_items.all()), WHATS_HOT_SIZE, breaking_then_latest)
+        newest = list(latest.exclude(pk__in=shown)[:LATEST_SIZE])
+        shown |= {a.pk for a in newest}
+        hot = _curated(list(self.hot_items.all()), WHATS_HOT_SIZE, self._breaking_then_latest, shown)
+        shown |= {a.pk for a in hot}
+        return {"lead": lead, "editors_picks": picks, "whats_hot": hot, "latest": newest, "shown": shown}
+
+    def whats_hot(self):
+        """The What's Hot ticker in every page's header but the home page's (front_page() has that):
+        the editors' choices, then breaking news, then the latest."""
+        return _curated(list(self.hot_items.all()), WHATS_HOT_SIZE, self._breaking_then_latest)
+
+    def _breaking_then_latest(self, n):
+        # Two small newest-first queries that the published_date index serves. One query ordered by
+        # "breaking, then date" has no index to use: it sorted every live article on each page view
+        # (~200 ms of PostgreSQL at 100,000 articles, measured by make bench).
+        latest = self.latest_articles()
+        return [*latest.filter(breaking=True)[:n], *latest[:n]]
+
+    def sidebar_latest(self):
+        """The sidebar's Latest Posts (beside articles, sections, authors, tags and search results)."""
+        return self.latest_articles()[:SIDEBAR_LATEST_SIZE]
+
+    def on_every_page(self):
+        """Ids of the articles that every page shows: the What's Hot ticker in the header, and the
+        sidebar's Editors' Picks and Latest Posts (and the home page's own ticker, whose header is
+        cached like every page's). A change to one of them purges every page."""
+        front = self.front_page()
+        return ({a.pk for a in self.whats_hot()} | {a.pk for a in front["whats_hot"]}
+                | {a.pk for a in front["editors_picks"]} | {a.pk for a in self.sidebar_latest()})
 
     def editors_picks_articles(self):
-        return _curated(list(self.editors_picks.all()), EDITORS_PICKS_SIZE, lambda n: self.latest_articles()[:n])
+        return self.front_page()["editors_picks"]
 
-    def section_blocks(self, per_section=SECTION_BLOCK_SIZE):
+    def section_blocks(self, per_section=SECTION_BLOCK_SIZE, exclude=()):
         """The newest articles of each top-level section (and its sub-sections), one query each."""
         from news.models import SectionPage
 
         sections = SectionPage.objects.child_of(self).visible()
-        blocks = [{"section": s, "articles": list(s.articles()[:per_section])} for s in sections]
+        blocks = [{"section": s, "articles": list(s.articles().exclude(pk__in=exclude)[:per_section])}
+                  for s in sections]
         return [block for block in blocks if block["articles"]]
 
     def get_context(self, request, *args, **kwargs):
@@ -126,11 +164,10 @@ class HomePage(ViewRestrictionsMixin, PreviewModesMixin, Page):
         from news.listing import cards
         from trending.queries import top_trending
 
-        latest_qs = self.latest_articles()
-        lead = latest_qs.filter(breaking=True).first() or latest_qs.first()
-        picks = self.editors_picks_articles()
-        latest = list(latest_qs.exclude(pk=lead.pk)[:LATEST_SIZE]) if lead else []
-        blocks = self.section_blocks()
+        front = self.front_page()
+        lead, picks, latest = front["lead"], front["editors_picks"], front["latest"]
+        # The section blocks below do not repeat what the top of the page (and the ticker) shows.
+        blocks = self.section_blocks(exclude=front["shown"])
         # Everything on the page is made ready for its card in one batch of queries.
         ready = {a.pk: a for a in cards([*([lead] if lead else []), *picks, *latest,
                                           *(a for block in blocks for a in block["articles"])])}

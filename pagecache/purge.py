@@ -42,11 +42,12 @@ def article_paths(article):
 
 
 def shown_on_every_page(article):
-    """Is the article in the What's Hot ticker, which every page's header shows?"""
+    """Is the article in a part of every page: the What's Hot ticker in the header, or the sidebar's
+    Editors' Picks and Latest Posts?"""
     from home.models import HomePage
 
     home = HomePage.objects.ancestor_of(article).first()
-    return home is not None and article.pk in {hot.pk for hot in home.whats_hot()}
+    return home is not None and article.pk in home.on_every_page()
 
 
 def full_urls(page, paths):

@@ -3,7 +3,8 @@ so counting never slows down serving the page (which stays cacheable)."""
 
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
-from django.views.decorators.cache import never_cache
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -11,6 +12,12 @@ from news.models import ArticlePage
 
 from .counting import record_view
 from .guard import first_view_today, valid_token
+from .queries import top_trending
+
+# How stale Top Trending may be in a page (the page cache keeps pages for minutes): pages fetch the
+# list afresh from here, and browsers and CDNs may keep this answer this long.
+TOP_TRENDING_MAX_AGE = 60
+TOP_TRENDING_SIZE = 5
 
 # Page ids are PostgreSQL integers; anything larger is no article (and SQLite cannot even compare it).
 MAX_ID = 2**31 - 1
@@ -40,3 +47,10 @@ def count_view(request, article_id):
         except IntegrityError:
             pass  # the article was deleted a moment ago: nothing to count
     return HttpResponse(status=204)
+
+
+@cache_control(public=True, max_age=TOP_TRENDING_MAX_AGE)
+def top_trending_list(request):
+    """Top Trending as an HTML list, for pages served from the cache to show current counts
+    (site.js replaces the list the page was cached with). Under /api/: never in the page cache."""
+    return render(request, "trending/top_list.html", {"trending": top_trending(limit=TOP_TRENDING_SIZE)})

@@ -70,8 +70,12 @@ def _navigation(context):
 
 @register.simple_tag(takes_context=True)
 def whats_hot(context):
+    """The ticker: on the home page without the stories its front page already shows."""
     home = site_home(context)
-    return home.whats_hot() if home else []
+    if home is None:
+        return []
+    page = context.get("page")
+    return home.front_page()["whats_hot"] if getattr(page, "pk", None) == home.pk else home.whats_hot()
 
 
 @register.simple_tag(takes_context=True)
@@ -103,3 +107,25 @@ def chrome_cache_key(context, part):
     # Only the home page and sections can be the navigation's current item (aria-current).
     current = page.pk if part == "header" and isinstance(page, HomePage | SectionPage) else ""
     return f"{version}|{request.get_host()}|{timezone.localdate().isoformat()}|{current}"
+
+
+SIDEBAR_TRENDING = 5
+
+
+@register.simple_tag(takes_context=True)
+def reader_sidebar(context):
+    """Editors' Picks, Latest Posts and Top Trending: the sidebar beside articles, sections, authors,
+    tags and search results. The same on every page, so its HTML is cached like the header's
+    (components/sidebar.html); Top Trending is fetched afresh by site.js on cached pages."""
+    from news.listing import cards
+    from trending.queries import top_trending
+
+    home = site_home(context)
+    if home is None:
+        return None
+    picks = home.editors_picks_articles()
+    latest = list(home.sidebar_latest())
+    ready = {a.pk: a for a in cards([*picks, *latest])}
+    return {"editors_picks": [ready[a.pk] for a in picks if a.pk in ready],
+            "latest": [ready[a.pk] for a in latest if a.pk in ready],
+            "trending": top_trending(limit=SIDEBAR_TRENDING)}

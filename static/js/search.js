@@ -87,9 +87,11 @@
       event.stopPropagation(); // the header's menus listen for Escape on the document
       if (event.isComposing) return; // it cancels the IME's composition, nothing of ours
       // Handled here, not left to the browser: in a search field with text, Chromium's Escape only
-      // clears the text. The first Escape closes the suggestions, the next one the dialog.
+      // clears the text. The overlay says "Press Esc to cancel": one press closes it, suggestions
+      // and all, whatever has focus inside it.
       event.preventDefault();
-      if (!listbox.hidden) hideListbox(); else dialog.close();
+      hideListbox();
+      dialog.close();
       return;
     }
     // Tab and Shift+Tab go round the dialog's controls rather than out to the browser's toolbar.

@@ -78,6 +78,21 @@
     });
   });
 
+  // Top Trending changes as readers read, but the page may come from the page cache: show the current list.
+  document.querySelectorAll("[data-trending]").forEach(function (box) {
+    fetch(box.getAttribute("data-trending"), { credentials: "omit" }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (html) box.innerHTML = html; // this site's own escaped list (trending/top_list.html)
+    }).catch(function () { /* the cached list stays */ });
+  });
+
+  // Search filters: a disclosure that CSS keeps open on wider screens; where the browser cannot, open it.
+  if (!(window.CSS && CSS.supports && CSS.supports("selector(::details-content)")) &&
+      window.matchMedia("(min-width: 48rem)").matches) {
+    document.querySelectorAll("[data-filters]").forEach(function (filters) { filters.open = true; });
+  }
+
   // Count a view for Top Trending: one anonymous beacon after the page has loaded.
   var article = document.querySelector("[data-article-id]");
   if (article && navigator.sendBeacon) {

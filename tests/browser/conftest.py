@@ -140,4 +140,5 @@ def paths(demo_site, django_db_blocker):
             "tag": f"/tags/{article.tags.first().slug}/",
             "404": "/no-such-page/",
             "search": "/search/?q=bank",
+            "no results": "/search/?q=zzqqxxyy",
         }

@@ -147,7 +147,9 @@ def test_reader_journey_home_section_article_author_tag(demo_site, page_factory,
 
 @pytest.mark.parametrize("name,viewport", [
     ("home", "desktop"), ("section", "desktop"), ("article", "desktop"), ("author", "desktop"),
-    ("tag", "desktop"), ("404", "desktop"), ("search", "desktop"), ("home", "mobile"), ("article", "mobile"),
+    ("tag", "desktop"), ("404", "desktop"), ("search", "desktop"), ("no results", "desktop"),
+    ("home", "mobile"), ("article", "mobile"), ("section", "mobile"), ("search", "mobile"),
+    ("no results", "mobile"),
 ])
 def test_no_axe_violations(demo_site, page_factory, paths, name, viewport):
     page = page_factory(viewport=VIEWPORTS[viewport])
@@ -439,7 +441,9 @@ def test_card_images_below_the_fold_load_lazily(demo_site, page_factory, viewpor
     page.on("request", lambda r: fetched.add(r.url) if r.resource_type == "image" else None)
     page.goto(demo_site + "/")
     page.wait_for_load_state("networkidle")
-    images = page.evaluate("""() => [...document.querySelectorAll("main .card__image img")].map(img => ({
+    # Pictures the layout leaves out (a phone's compact section blocks) are not on the page at all.
+    images = page.evaluate("""() => [...document.querySelectorAll("main .card__image img")]
+        .filter(img => img.getClientRects().length > 0).map(img => ({
         top: img.getBoundingClientRect().top + window.scrollY, loading: img.loading,
         width: img.getAttribute("width"), height: img.getAttribute("height"), loaded: img.naturalWidth > 0}))""")
     fold = page.viewport_size["height"]
@@ -529,3 +533,98 @@ def test_a_readers_view_counts_towards_top_trending(demo_site, browser, paths):
         expect(trending.get_by_role("link", name=paths["article_title"], exact=True)).to_be_visible()
     finally:
         context.close()
+
+
+# -- 9. The sidebar and the phone layout ---------------------------------------------------------
+
+def box(locator):
+    return locator.bounding_box()
+
+
+@pytest.mark.parametrize("name", ["article", "section", "author", "tag", "search"])
+def test_the_sidebar_is_beside_the_content_on_a_desktop_and_below_it_on_a_phone(demo_site, page_factory,
+                                                                                 paths, name):
+    desktop = page_factory(viewport=DESKTOP)
+    desktop.goto(demo_site + paths[name])
+    sidebar = desktop.locator("aside.sidebar")
+    for heading in ("Editors' Picks", "Latest Posts", "Top Trending"):
+        expect(sidebar.get_by_role("heading", name=heading)).to_be_visible()
+    main = desktop.locator(".with-sidebar__main, .article-main").first
+    assert box(sidebar)["x"] >= box(main)["x"] + box(main)["width"], "beside the content"
+    assert box(sidebar)["y"] < DESKTOP["height"], "and level with its top"
+    shoot(desktop, f"sidebar-{name}-desktop")
+
+    phone = page_factory(viewport=MOBILE)
+    phone.goto(demo_site + paths[name])
+    sidebar, main = phone.locator("aside.sidebar"), phone.locator(".with-sidebar__main, .article-main").first
+    assert box(sidebar)["y"] >= box(main)["y"] + box(main)["height"], "below the content on a phone"
+
+
+def test_six_related_posts_follow_the_article(demo_site, page_factory, paths, search_terms):
+    page = page_factory()
+    page.goto(demo_site + paths["article"])
+    related = page.get_by_role("region", name="Related Posts")
+    expect(related.locator(".card")).to_have_count(6)
+    article = page.locator("article.article")
+    assert box(related)["y"] > box(article)["y"] + box(article)["height"] - 1
+    assert box(related)["x"] < box(page.locator("aside.sidebar"))["x"], "in the article's column"
+
+
+def test_on_a_phone_the_headline_and_lead_image_are_on_the_first_screen(demo_site, page_factory, paths):
+    page = page_factory(viewport=MOBILE)
+    page.goto(demo_site + paths["article"])
+    headline, image = h1(page), page.locator(".lead-image img")
+    assert box(headline)["y"] < MOBILE["height"] / 3, box(headline)
+    assert box(image)["y"] + 80 < MOBILE["height"], f"the picture starts on the first screen: {box(image)}"
+    shoot(page, "article-first-screen-mobile")
+
+
+def test_on_a_phone_the_first_search_result_is_above_the_fold(demo_site, page_factory, search_terms):
+    address = f"{demo_site}/search/?q={search_terms['common']}"
+    page = page_factory(viewport=MOBILE)
+    page.goto(address)
+    first = page.locator(".search-result").first
+    assert box(first)["y"] + 40 < MOBILE["height"], f"the first result on the first screen: {box(first)}"
+    filters = page.locator("details.search-filters")
+    expect(filters.get_by_role("heading", name="Date")).to_be_hidden()  # collapsed
+    filters.locator("summary").click()
+    expect(filters.get_by_role("heading", name="Date")).to_be_visible()
+    shoot(page, "search-filters-open-mobile")
+
+    wide = page_factory(viewport=DESKTOP)
+    wide.goto(address)
+    expect(wide.locator("details.search-filters").get_by_role("heading", name="Date")).to_be_visible()
+    expect(wide.locator("details.search-filters summary")).to_be_hidden()
+
+
+def test_on_a_phone_the_front_pages_section_blocks_are_compact(demo_site, page_factory):
+    page = page_factory(viewport=MOBILE)
+    page.goto(demo_site + "/")
+    blocks = page.locator(".home-section")
+    assert blocks.count() > 0
+    for n in range(blocks.count()):
+        cards = blocks.nth(n).locator(".card")
+        visible_images = blocks.nth(n).locator(".card__image:visible")
+        assert visible_images.count() <= 1, "one picture per block at most"
+        if cards.count() > 1:
+            # Cards side by side with their picture, not a full-width picture each.
+            assert box(cards.nth(1))["height"] < 200
+    shoot(page, "home-sections-mobile")
+
+
+def test_a_search_that_finds_nothing_offers_articles_not_empty_filters(demo_site, page_factory):
+    page = page_factory(viewport=MOBILE)
+    page.goto(demo_site + "/search/?q=zzqqxxyy")
+    expect(page.get_by_role("heading", name=re.compile("No articles match"))).to_be_visible()
+    expect(page.locator(".search-filters")).to_have_count(0)
+    latest = page.locator("aside.sidebar").get_by_role("region", name="Latest Posts")
+    assert latest.locator(".card").count() >= 3
+    shoot(page, "search-no-results-mobile")
+
+
+def test_header_subscribe_button_takes_the_reader_to_the_signup(demo_site, page_factory):
+    page = page_factory()
+    page.goto(demo_site + "/")
+    page.get_by_role("link", name="Subscribe", exact=True).click()
+    expect(page).to_have_url(demo_site + "/#newsletter")
+    expect(page.locator("#newsletter").get_by_label("Email address")).to_be_in_viewport()

@@ -25,12 +25,13 @@ def test_editors_picks_follow_the_editors_order(home, articles):
         HomePageEditorsPick.objects.create(page=home, article=article, sort_order=order)
     picks = home.editors_picks_articles()
     assert [a.title for a in picks[:2]] == ["Story 5", "Story 2"]
-    # Empty slots are topped up with the latest articles, without repeating a pick.
-    assert [a.title for a in picks[2:]] == ["Story 1", "Story 3"]
+    # Empty slots are topped up with the latest articles, without repeating a pick or the lead story
+    # (Story 1, the newest, is the front page's lead).
+    assert [a.title for a in picks[2:]] == ["Story 3", "Story 4"]
 
 
 def test_editors_picks_fall_back_to_latest_when_none_chosen(home, articles):
-    assert [a.title for a in home.editors_picks_articles()] == ["Story 1", "Story 2", "Story 3", "Story 4"]
+    assert [a.title for a in home.editors_picks_articles()] == ["Story 2", "Story 3", "Story 4", "Story 5"]
 
 
 def test_unpublished_or_private_picks_are_never_shown(home, articles):
@@ -40,7 +41,8 @@ def test_unpublished_or_private_picks_are_never_shown(home, articles):
     PageViewRestriction.objects.create(page=articles[4], restriction_type=PageViewRestriction.LOGIN)
     titles = [a.title for a in home.editors_picks_articles()]
     assert "Story 6" not in titles and "Story 5" not in titles
-    assert len(titles) == 4
+    # Topped up from what is left; the lead (Story 1) is not repeated, so three of six stories fill it.
+    assert titles == ["Story 2", "Story 3", "Story 4"]
 
 
 def test_whats_hot_prefers_curated_then_breaking(home, articles, make_article):
@@ -53,7 +55,10 @@ def test_whats_hot_prefers_curated_then_breaking(home, articles, make_article):
     assert hot[2:] == ["Story 1", "Story 2", "Story 3", "Story 5", "Story 6"]
 
 
-def test_home_page_shows_the_blocks(client, home, articles):
+def test_home_page_shows_the_blocks(client, home, articles, make_article):
+    # Enough stories for the ticker too: on the front page it shows none of the lead, picks and latest.
+    for n in range(7, 15):
+        make_article(f"Story {n}", published_date=timezone.now() - timedelta(hours=n))
     html = client.get(home.url).content.decode()
     for heading in ("What's Hot", "Editors' Picks", "Latest"):
         assert heading in html

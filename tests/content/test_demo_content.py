@@ -16,6 +16,8 @@ from news.demo import corpus
 from news.demo.generator import DemoNewsroom
 from news.demo.vocabulary import SECTIONS
 from news.models import ArticlePage, Author, SectionPage
+from trending.models import ArticleDailyViews
+from trending.queries import top_trending
 
 
 class DemoContentTests(TestCase):
@@ -107,6 +109,14 @@ class WrittenCollectionTests(TestCase):
         before = Page.objects.count()
         call_command("load_demo_content", stdout=io.StringIO())
         self.assertEqual(Page.objects.count(), before)
+
+    def test_top_trending_is_not_empty_and_counts_only_what_readers_can_see(self):
+        trending = top_trending(limit=5)
+        self.assertEqual(len(trending), 5)
+        visible = set(ArticlePage.objects.visible().values_list("pk", flat=True))
+        self.assertTrue(ArticleDailyViews.objects.exists())
+        # No views for the demo's private, draft, scheduled and expired articles.
+        self.assertFalse(ArticleDailyViews.objects.exclude(article_id__in=visible).exists())
 
 
 def test_the_written_collection_reads_like_a_newsroom():

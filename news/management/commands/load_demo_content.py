@@ -18,6 +18,7 @@ from news.demo import corpus
 from news.demo.bulk import bulk_generate
 from news.demo.generator import DemoNewsroom, demo_is_loaded
 from news.importer import home_page
+from news.signals import demo_content_loaded
 
 BULK_ABOVE = 2000
 
@@ -60,6 +61,8 @@ class Command(BaseCommand):
             else:
                 count, seconds = demo.generate(articles)
                 demo.generate_unpublished_states()
+        if articles is None:
+            demo_content_loaded.send(sender=self.__class__, home=home, out=self.stdout.write)
         self.stdout.write(
             f"Created {count} published articles in {seconds:.1f}s ({count / max(seconds, 0.001):.0f} articles/s), "
             f"plus drafts, a scheduled, an expired, a private article and one with unpublished changes; "

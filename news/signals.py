@@ -1,0 +1,8 @@
+"""Signals of the content model for the apps around it (news imports none of them)."""
+
+from django.dispatch import Signal
+
+# Sent by `manage.py load_demo_content` once the written demo collection is loaded, with `home` (the
+# site's HomePage) and `out` (a function that prints a line): apps add their own demo state, as
+# trending does with readers' views so that a fresh demo's Top Trending is not empty.
+demo_content_loaded = Signal()
