@@ -74,6 +74,10 @@ class Comment(models.Model):
         if self.email:
             self.email = normalise_email(self.email)
             self.email_digest = email_digest(self.email)
+        if self.pk and getattr(self, "_status_loaded", self.status) != self.status:
+            self.moderated_at = timezone.now()  # from the edit page as from the bulk actions
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "moderated_at"}
         super().save(*args, **kwargs)
 
     @classmethod

@@ -117,7 +117,7 @@ def test_an_editor_approves_one_comment_from_its_edit_page(editor_client, client
     edit = reverse(Comment.snippet_viewset.get_url_name("edit"), args=[comment.pk])
     assert "ada@example.com" in page_text(editor_client.get(edit))  # moderators see the address
     editor_client.post(edit, {"status": "approved", "text": comment.text})
-    assert Comment.objects.get().status == Comment.Status.APPROVED
+    assert Comment.objects.get().status == Comment.Status.APPROVED and Comment.objects.get().moderated_at
     assert "Please approve me" in comments_section(client.get(article.url))
 
 
