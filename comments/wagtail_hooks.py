@@ -8,6 +8,8 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import AdminPageChooser
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -15,6 +17,22 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from news.models import ArticlePage
 
 from .models import BlockedTerm, Comment, CommentRule
+
+
+class NoAddingCommentsPolicy(ModelPermissionPolicy):
+    """Comments come from readers: nobody adds one in the admin, superusers included."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        allowed = [action for action in actions if action != "add"]
+        if not allowed:
+            return super().users_with_any_permission([]).none()
+        return super().users_with_any_permission(allowed)
+
+
+register_permission_policy(Comment, NoAddingCommentsPolicy(Comment))
 
 
 class CommentFilterSet(WagtailFilterSet):
@@ -30,6 +48,7 @@ class CommentFilterSet(WagtailFilterSet):
 
 class CommentViewSet(SnippetViewSet):
     model = Comment
+    permission_policy = NoAddingCommentsPolicy(Comment)
     icon = "comment"
     menu_label = "Moderation queue"
     url_prefix = "comments/queue"

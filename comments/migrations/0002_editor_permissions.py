@@ -3,11 +3,11 @@
 
 from django.db import migrations
 
-PERMISSIONS = [
+PERMISSIONS = [("comment", "change_comment"), ("comment", "delete_comment"), ("comment", "view_comment")] + [
     (model, f"{action}_{model}")
-    for model in ("comment", "commentrule", "blockedterm")
+    for model in ("commentrule", "blockedterm")
     for action in ("add", "change", "delete", "view")
-]
+]  # no add_comment: comments come from readers
 
 
 def grant(apps, schema_editor):

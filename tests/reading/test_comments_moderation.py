@@ -84,8 +84,12 @@ def test_editors_see_the_queue_filtered_by_state_and_article(editor_client, arti
     assert "Pending on harbour" in harbour and "Spam on harbour" in harbour and "Pending on other" not in harbour
 
 
-def test_reporters_cannot_moderate(reporter_client, article):
+def test_reporters_cannot_moderate_and_nobody_adds_a_comment_in_the_admin(reporter_client, editor_client,
+                                                                          admin_client, article):
     assert reporter_client.get(queue_url()).status_code in (302, 403)
+    assert "Add comment" not in page_text(editor_client.get(queue_url()))
+    add = reverse(Comment.snippet_viewset.get_url_name("add"))
+    assert editor_client.get(add).status_code in (302, 403) and admin_client.get(add).status_code in (302, 403)
 
 
 @pytest.mark.parametrize("action,state", [("approve", "approved"), ("reject", "rejected"), ("spam", "spam")])
