@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from pagecache.purge import full_urls, purge, relative_url
 
-from .models import Comment
+from .models import Comment, CommentRule
 
 
 def purge_article_page(article):
@@ -35,3 +35,17 @@ def comment_saved(sender, instance, created, **kwargs):
 def comment_deleted(sender, instance, **kwargs):
     if getattr(instance, "_status_loaded", instance.status) == Comment.Status.APPROVED:
         purge_article_page(instance.article)
+
+
+@receiver(post_save, sender=CommentRule)
+@receiver(post_delete, sender=CommentRule)
+def rule_changed(sender, instance, **kwargs):
+    """Closing or turning off comments changes the article page at once: the article's own page, or
+    for a section every article below it (any number of pages: the whole cache)."""
+    from news.models import ArticlePage
+
+    page = instance.page.specific
+    if isinstance(page, ArticlePage):
+        purge_article_page(page)
+    else:
+        purge(None)

@@ -98,3 +98,18 @@ def test_a_bulk_approval_in_the_admin_purges_the_articles_of_the_chosen_comments
     fresh = reader.get(article.url)
     assert fresh["X-Cache"] == "MISS" and "Bulk approved" in comments_section(fresh)
     assert x_cache(reader, other.url) == "HIT" and x_cache(reader, "/") == "HIT"
+
+
+def test_closing_or_turning_off_comments_reaches_cached_pages_at_once(client, article, other, section):
+    from comments.models import CommentRule
+
+    warm(client, article.url, other.url)
+    rule = CommentRule.objects.create(page=article, state=CommentRule.State.CLOSED)
+    assert "Comments are closed." in comments_section(client.get(article.url))
+    assert x_cache(client, other.url) == "HIT"
+    rule.delete()
+    assert 'id="comment-form"' in comments_section(client.get(article.url))
+    warm(client, article.url, other.url)
+    CommentRule.objects.create(page=section, state=CommentRule.State.OFF)
+    for url in (article.url, other.url):
+        assert comments_section(client.get(url)) == ""
