@@ -23,6 +23,7 @@ urlpatterns = [
          security_views.page_password),
     path("", include("search.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("comments/", include("comments.urls")),
     path("api/", include("trending.urls")),
     path("", include("feeds.urls")),
     path("", include("news.urls")),

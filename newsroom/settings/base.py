@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "health",
     "feeds",
     "newsletter",
+    "comments",
     "trending",
     "sharing",
     "pagecache",
@@ -328,7 +329,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # from. FRAGMENT_CACHE_SECONDS=0 renders everything every time.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 PAGE_CACHE_EXCLUDE = ["/admin/", "/django-admin/", "/draft/", "/api/", "/healthz", "/newsletter/", "/documents/",
-                      "/search/suggest/"]
+                      "/search/suggest/", "/comments/"]
 # Cache-Control on cached pages: browsers keep them briefly, a CDN longer (purged by Wagtail's
 # frontend cache when configured, below), and may serve a stale copy while it refetches or while
 # the site is down.
@@ -368,6 +369,22 @@ VIEW_TOKEN_MAX_AGE = int(os.environ.get("VIEW_TOKEN_MAX_AGE", str(2 * 24 * 3600)
 VIEW_BEACON_DAILY_LIMIT = int(os.environ.get("VIEW_BEACON_DAILY_LIMIT", "100"))
 # Newsletter signups accepted per hour from one network (a /24 or /64): each sends a mail.
 NEWSLETTER_SIGNUPS_PER_HOUR = int(os.environ.get("NEWSLETTER_SIGNUPS_PER_HOUR", "10"))
+# Readers' comments (comments/). Articles stop taking comments this many days after first publication
+# (0: never); editors also close them per article, or turn them off per section (Comments → Settings).
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30"))
+# Commenters' email addresses and client hashes are blanked, and spam and rejected comments deleted,
+# after this many days (manage.py purge_comment_personal_data, run daily).
+COMMENTS_RETENTION_DAYS = int(os.environ.get("COMMENTS_RETENTION_DAYS", "90"))
+# A commenter with an approved comment is approved at once; off: every comment waits for an editor.
+COMMENTS_AUTO_APPROVE_KNOWN = env_bool("COMMENTS_AUTO_APPROVE_KNOWN", True)
+# Spam measures: the least time from page to post (a person reads and types), the most links in a
+# comment, posts per hour from one client, and how long a page's form stays good (open tabs).
+COMMENTS_MIN_SECONDS = float(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
+COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", "2"))
+COMMENTS_PER_HOUR = int(os.environ.get("COMMENTS_PER_HOUR", "5"))
+COMMENTS_TOKEN_MAX_AGE = int(os.environ.get("COMMENTS_TOKEN_MAX_AGE", str(2 * 24 * 3600)))
+# Mail an article's authors (their address in Snippets → Authors) when a comment on it is published.
+COMMENTS_NOTIFY_AUTHORS = env_bool("COMMENTS_NOTIFY_AUTHORS", True)
 # The search query log (Reports → Search queries) keeps this many distinct queries a day (more are
 # counted in one "other queries" row: anyone can send endless distinct queries), for this many days.
 SEARCH_LOG_MAX_QUERIES_PER_DAY = int(os.environ.get("SEARCH_LOG_MAX_QUERIES_PER_DAY", "5000"))
