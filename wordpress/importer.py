@@ -36,12 +36,13 @@ from news.publishing import author_by_name, create_article, unique_slug
 from news.text import publishable
 
 from . import body, wxr
+from .bulk import NewArticle, index_new_images, publish_new_articles
 from .images import Uploads, attachment_from
 from .models import ImportedPost
 from .redirects import Redirects
 from .sections import Sections
 
-BATCH = 25  # posts per transaction: far fewer disk syncs than one per post, little lost to a crash
+BATCH = 100  # posts per transaction, and new live articles written together (wordpress.bulk)
 EARLIEST_YEAR = 1800
 STANDFIRST_MAX = ArticlePage._meta.get_field("standfirst").max_length
 TAG_MAX = Tag._meta.get_field("name").max_length
@@ -63,7 +64,7 @@ class Outcome:
 
     kind: str  # created / updated / unchanged
     state: str
-    page_id: int
+    page_id: int | None  # None until a new live article is written with its batch
     external_id: str
     fingerprint: str
     visible: bool
@@ -72,6 +73,8 @@ class Outcome:
     warnings: list
     missing: list
     notes: body.Notes
+    new: NewArticle | None = None  # a new live article, for wordpress.bulk
+    create_alone: object = None  # how to create it through Wagtail if its batch cannot be written
 
 
 @dataclass
@@ -200,6 +203,7 @@ class WordPressImport:
                                  .values_list("page_id", "fingerprint"))
         self.slugs_taken = {}  # section id -> slugs of its children (news.publishing.unique_slug)
         self.authors, self.visible_tags, self.visible_authors = {}, set(), set()
+        self.tag_cache, self.seen = {}, set()  # tags by name (wordpress.bulk); post ids imported this run
         self.done = 0
 
         batch = []
@@ -240,6 +244,7 @@ class WordPressImport:
         if not items:
             return
         with transaction.atomic():
+            new = []  # outcomes of new live articles, written together at the end of the batch
             for item in items:
                 self.report.posts += 1
                 self.report.comments.update(item.comments)
@@ -252,11 +257,45 @@ class WordPressImport:
                 except (DatabaseError, ValidationError) as exc:
                     self._failed(item, f"could not be saved: {exc}".strip(), marks)
                 else:
-                    if outcome is not None:
+                    if outcome is not None and outcome.new is not None:
+                        new.append((item, outcome))
+                    elif outcome is not None:
                         self._record(item, outcome)
+            self._write_new(new)
+            index_new_images([image for _, image in self.uploads.created])
         self.uploads.created.clear()  # committed: the files stay with their images
         self.done += len(items)
         self.out(progress_line(self.done, total, time.monotonic() - started))
+
+    def _write_new(self, new):
+        if not new:
+            return
+        try:
+            with transaction.atomic():
+                pages = publish_new_articles([outcome.new for _, outcome in new], self.tag_cache)
+                ImportedPost.objects.bulk_create([ImportedPost(page_id=page.pk, fingerprint=outcome.fingerprint)
+                                                  for page, (_, outcome) in zip(pages, new, strict=True)])
+                visible = set(ArticlePage.objects.filter(pk__in=[p.pk for p in pages]).visible(exact=True)
+                              .values_list("pk", flat=True))
+        except (DatabaseError, ValidationError):
+            # Something in the batch cannot be written: each through Wagtail on its own, so only
+            # the post at fault is reported.
+            self.tag_cache.clear()
+            for item, outcome in new:
+                try:
+                    with transaction.atomic():
+                        page = outcome.create_alone()
+                        ImportedPost.objects.create(page=page, fingerprint=outcome.fingerprint)
+                        outcome.page_id = page.pk
+                        outcome.visible = ArticlePage.objects.filter(pk=page.pk).visible(exact=True).exists()
+                except (DatabaseError, ValidationError) as exc:
+                    self.report.errors.append((item.post_id, f"could not be saved: {exc}".strip()))
+                else:
+                    self._record(item, outcome)
+            return
+        for page, (item, outcome) in zip(pages, new, strict=True):
+            outcome.page_id, outcome.visible = page.pk, page.pk in visible
+            self._record(item, outcome)
 
     def _failed(self, item, message, marks):
         """Report the post; forget what this run remembered of the rows its savepoint rolled back."""
@@ -268,6 +307,7 @@ class WordPressImport:
 
     def _record(self, item, outcome):
         report = self.report
+        self.seen.add(item.post_id)
         getattr(report, outcome.kind).append(item.post_id)
         if outcome.kind != "unchanged":
             report.by_state[outcome.state] += 1
@@ -283,6 +323,8 @@ class WordPressImport:
     def _import_post(self, item):
         if not item.post_id.isdigit():
             raise PostError("no wp:post_id")
+        if item.post_id in self.seen:
+            raise PostError("the export has this post twice: the first one was imported")
         if item.status in NOT_IMPORTED_STATUSES:
             self.report.not_imported[f"posts {NOT_IMPORTED_STATUSES[item.status]}"] += 1
             return None
@@ -327,22 +369,34 @@ class WordPressImport:
                               "date": date, "state": state, "blocks": blocks, **fields})
         ext_id = external_id(self.source, item.post_id)
         page_id = self.existing.get(ext_id)
+        outcome = Outcome(kind="unchanged", state=state, page_id=page_id, external_id=ext_id, fingerprint=print_,
+                          visible=False, tags=tags, authors=authors, warnings=warnings, missing=missing, notes=notes)
         if page_id is not None and self.fingerprints.get(page_id) == print_:
-            kind = "unchanged"
-        else:
+            pass
+        elif page_id is None:
+            outcome.kind = "created"
             fields["body"] = clean_body(blocks)
             author_objects = [self._author(name) for name in authors]
-            if page_id is None:
-                kind = "created"
-                page_id = self._create(section, item, title, state, date, tags, author_objects, ext_id, fields).pk
-            else:
-                kind = "updated"
-                self._update(page_id, title, date, tags, author_objects, fields)
+            slug = self._slug(section, item, title)
+
+            def create_alone():
+                return self._create(section, slug, title, state, date, tags, author_objects, ext_id, fields)
+
+            if state == "live":  # written with its batch (wordpress.bulk)
+                page = ArticlePage(title=title, slug=slug, published_date=date, external_id=ext_id, **fields)
+                outcome.new, outcome.create_alone = NewArticle(section, page, author_objects, tags), create_alone
+                self.seen.add(item.post_id)
+                return outcome
+            outcome.page_id = create_alone().pk
+            ImportedPost.objects.create(page_id=outcome.page_id, fingerprint=print_)
+        else:
+            outcome.kind = "updated"
+            fields["body"] = clean_body(blocks)
+            self._update(page_id, title, date, tags, [self._author(name) for name in authors], fields)
             ImportedPost.objects.update_or_create(page_id=page_id, defaults={"fingerprint": print_})
         # Old addresses lead only to what readers may see (the one rule, core.visibility).
-        visible = ArticlePage.objects.filter(pk=page_id).visible(exact=True).exists()
-        return Outcome(kind=kind, state=state, page_id=page_id, external_id=ext_id, fingerprint=print_,
-                       visible=visible, tags=tags, authors=authors, warnings=warnings, missing=missing, notes=notes)
+        outcome.visible = ArticlePage.objects.filter(pk=outcome.page_id).visible(exact=True).exists()
+        return outcome
 
     def _tags(self, item, other_categories, warnings):
         names = [name for _, name in item.terms_of("post_tag")]
@@ -374,9 +428,9 @@ class WordPressImport:
             self.slugs_taken[section.pk] = set(section.get_children().values_list("slug", flat=True))
         return unique_slug(section, unquote(item.slug) or title, self.slugs_taken[section.pk])
 
-    def _create(self, section, item, title, state, date, tags, authors, ext_id, fields):
-        common = dict(title=title, slug=self._slug(section, item, title), authors=authors, tags=tags,
-                      published_date=date, external_id=ext_id, **fields)
+    def _create(self, section, slug, title, state, date, tags, authors, ext_id, fields):
+        common = dict(title=title, slug=slug, authors=authors, tags=tags, published_date=date, external_id=ext_id,
+                      **fields)
         if state == "live":
             return create_article(section, publish=True, **common)
         if state == "draft":
