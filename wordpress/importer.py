@@ -341,6 +341,8 @@ class WordPressImport:
             raise PostError(f"a {item.status} post needs a date (wp:post_date_gmt or wp:post_date)")
         if state == "scheduled" and date <= timezone.now():
             state = "live"  # its time has come (WordPress calls this a missed schedule)
+        if item.password and state == "live":
+            state = "password"  # readers must give the post's password, as on the old site
 
         warnings, missing, notes = [], [], body.Notes()
         section, other_categories = self.sections.for_post(
@@ -380,7 +382,8 @@ class WordPressImport:
             slug = self._slug(section, item, title)
 
             def create_alone():
-                return self._create(section, slug, title, state, date, tags, author_objects, ext_id, fields)
+                return self._create(section, slug, title, state, date, tags, author_objects, ext_id, fields,
+                                    item.password)
 
             if state == "live":  # written with its batch (wordpress.bulk)
                 page = ArticlePage(title=title, slug=slug, published_date=date, external_id=ext_id, **fields)
@@ -428,7 +431,7 @@ class WordPressImport:
             self.slugs_taken[section.pk] = set(section.get_children().values_list("slug", flat=True))
         return unique_slug(section, unquote(item.slug) or title, self.slugs_taken[section.pk])
 
-    def _create(self, section, slug, title, state, date, tags, authors, ext_id, fields):
+    def _create(self, section, slug, title, state, date, tags, authors, ext_id, fields, password=""):
         common = dict(title=title, slug=slug, authors=authors, tags=tags, published_date=date, external_id=ext_id,
                       **fields)
         if state == "live":
@@ -439,9 +442,14 @@ class WordPressImport:
             article = create_article(section, publish=False, go_live_at=date, **common)
             article.get_latest_revision().publish()
             return article
-        # private: readers must sign in. Restricted before it is published, so it is never public.
+        # private (readers must sign in) or password-protected: restricted before it is published,
+        # so it is never public.
         article = create_article(section, publish=False, **common)
-        PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+        if state == "password":
+            PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.PASSWORD,
+                                               password=password[:255])
+        else:
+            PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
         article.get_latest_revision().publish()
         ArticlePage.objects.filter(pk=article.pk).update(first_published_at=date, last_published_at=date)
         article.refresh_from_db()

@@ -66,6 +66,7 @@ class Item:
     parent: str = ""
     menu_order: int = 0
     attachment_url: str = ""
+    password: str = ""  # a password-protected post's
     terms: list = field(default_factory=list)  # (domain, slug, name): categories, tags, custom taxonomies
     meta: dict = field(default_factory=dict)
     comments: Counter = field(default_factory=Counter)  # approved / pending / spam / trash -> count
@@ -127,6 +128,7 @@ def _item(element):
     item.creator = text("dc:creator")
     item.parent = text("wp:post_parent")
     item.attachment_url = text("wp:attachment_url")
+    item.password = text("wp:post_password", strip=False)
     try:
         item.menu_order = int(text("wp:menu_order") or 0)
     except ValueError:

@@ -66,6 +66,7 @@ class Post:
     meta: dict = field(default_factory=dict)
     comments: list = field(default_factory=list)  # wp:comment_approved values: "1", "0", "spam"
     post_type: str = "post"
+    password: str = ""
     parent: int = 0
     menu_order: int = 0
     attachment_url: str = ""
@@ -115,7 +116,7 @@ def _item(post, site):
       <wp:post_parent>{post.parent}</wp:post_parent>
       <wp:menu_order>{post.menu_order}</wp:menu_order>
       <wp:post_type>{cdata(post.post_type)}</wp:post_type>
-      <wp:post_password>{cdata("")}</wp:post_password>
+      <wp:post_password>{cdata(post.password)}</wp:post_password>
       <wp:is_sticky>0</wp:is_sticky>
       {f"<wp:attachment_url>{cdata(post.attachment_url)}</wp:attachment_url>" if post.attachment_url else ""}
       {"".join(terms)}{meta}{comments}
@@ -332,6 +333,8 @@ def gazette_items():
         Post(10, "Vombatix staff memo", "<p>Vombatix is for staff.</p>", status="private", categories=["world"],
              tags=["secret-tag"], link=f"{BASE}/2019/03/vombatix-staff-memo/"),
         Post(11, "Binned story", "<p>In the trash.</p>", status="trash"),
+        Post(17, "Plumbrisk board minutes", "<p>Plumbrisk for members.</p>", password="members-only",
+             categories=["world"], link=f"{BASE}/2019/03/plumbrisk-board-minutes/"),
         Post(12, "", "", status="auto-draft", date_gmt="0000-00-00 00:00:00"),
         Post(13, "", "<p>A story without a headline.</p>"),
         Post(14, "Broken date story", "<p>When?</p>", date_gmt="2019-13-45 99:00:00"),
@@ -365,8 +368,8 @@ def test_posts_become_articles_with_their_sections_tags_authors_dates_and_pictur
     assert code == 1
     assert "post 13: no title (skipped)" in err
     assert "post 14: date '2019-13-45 99:00:00' is not a date (YYYY-MM-DD HH:MM:SS) (skipped)" in err
-    assert ArticlePage.objects.count() == 10
-    assert "14 posts: 10 imported, 0 updated, 0 unchanged, 2 skipped as invalid" in out
+    assert ArticlePage.objects.count() == 11
+    assert "15 posts: 11 imported, 0 updated, 0 unchanged, 2 skipped as invalid" in out
     assert "Not imported: 1 nav_menu_item items (not posts), 1 page items (not posts), 1 posts auto-drafts, " \
            "1 posts in the trash" in out
     # No comments model yet: counted and said, not invented.
@@ -485,9 +488,12 @@ def test_statuses_draft_pending_scheduled_private(gazette, home):
     private = article(10)
     assert private.live
     assert PageViewRestriction.objects.get(page=private).restriction_type == PageViewRestriction.LOGIN
+    # A password-protected post keeps its password.
+    protected = PageViewRestriction.objects.get(page=article(17))
+    assert (protected.restriction_type, protected.password) == (PageViewRestriction.PASSWORD, "members-only")
 
     visible = set(ArticlePage.objects.visible().values_list("external_id", flat=True))
-    assert {f"wordpress:old.example.com:{n}" for n in (7, 8, 9, 10)}.isdisjoint(visible)
+    assert {f"wordpress:old.example.com:{n}" for n in (7, 8, 9, 10, 17)}.isdisjoint(visible)
     assert {f"wordpress:old.example.com:{n}" for n in (1, 2, 3, 4, 5, 6)} <= visible
 
 
@@ -510,10 +516,10 @@ def test_live_posts_are_found_by_readers_search_and_hidden_ones_on_no_public_sur
     assert article(2).pk in [hit["id"] for hit in api("sleeper services")["results"]]
     assert article(3).pk in [hit["id"] for hit in api("harbour line reopens")["results"]]
     # Draft, scheduled and private posts: not even a count.
-    for secret in ("quetzalwarp", "xylofjord", "vombatix"):
+    for secret in ("quetzalwarp", "xylofjord", "vombatix", "plumbrisk"):
         assert api(secret)["total"] == 0, secret
 
-    hidden = ("Quetzalwarp", "Pending review", "Xylofjord", "Vombatix")
+    hidden = ("Quetzalwarp", "Pending review", "Xylofjord", "Vombatix", "Plumbrisk")
     feeds = [client.get("/feed/"), client.get("/world/feed/"), client.get("/sport/feed/"),
              client.get("/sitemap.xml"), client.get("/news-sitemap.xml"), client.get("/world/"), client.get("/sport/")]
     assert all(response.status_code == 200 for response in feeds)
@@ -526,6 +532,7 @@ def test_live_posts_are_found_by_readers_search_and_hidden_ones_on_no_public_sur
     assert client.get(article(7).url).status_code == 404
     assert client.get(article(9).url).status_code == 404
     assert client.get(article(10).url).status_code == 302  # private: the sign-in page
+    assert "Plumbrisk for members" not in client.get(article(17).url).content.decode()  # the password form
 
 
 # -- old addresses ------------------------------------------------------------------------------------
@@ -586,6 +593,7 @@ def test_old_addresses_redirect_to_the_new_pages(gazette, client, home):
     assert client.get("/?p=9").status_code == 200  # the home page, not the scheduled story
     assert client.get("/?p=7").status_code == 200
     assert redirect_of(client, "/2019/03/vombatix-staff-memo/")[0] == 404
+    assert redirect_of(client, "/2019/03/plumbrisk-board-minutes/")[0] == 404
     assert redirect_of(client, "/tag/secret-tag/")[0] == 404
     assert not Redirect.objects.filter(old_path__in=["/?p=7", "/?p=8", "/?p=9", "/?p=10"]).exists()
     # The old /feed/ is Newsroom's own feed: left to it.
@@ -629,7 +637,7 @@ def test_a_second_run_changes_nothing_and_an_edited_post_is_updated(gazette, tmp
 
     code, out, _ = run(path, "--uploads", uploads)
     assert code == 1  # the same two bad posts
-    assert "14 posts: 0 imported, 0 updated, 10 unchanged, 2 skipped as invalid" in out
+    assert "15 posts: 0 imported, 0 updated, 11 unchanged, 2 skipped as invalid" in out
     assert "Redirects: 0 created, " in out and " unchanged" in out
     assert counts() == before
     assert article(1).latest_revision_id == deal_revision
@@ -644,7 +652,7 @@ def test_a_second_run_changes_nothing_and_an_edited_post_is_updated(gazette, tmp
     uploaded(tmp_path, "2019/03/missing.jpg")
 
     code, out, _ = run(path, "--uploads", uploads)
-    assert "14 posts: 0 imported, 3 updated, 7 unchanged, 2 skipped as invalid" in out
+    assert "15 posts: 0 imported, 3 updated, 8 unchanged, 2 skipped as invalid" in out
     trains = article(2)
     assert trains.live and not trains.has_unpublished_changes  # live: the new revision is published
     assert trains.title == "Night trains return for good" and "back for good" in trains.body_plain
