@@ -16,16 +16,17 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PillowImage
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
-from wagtail.models import PageViewRestriction, Revision
+from wagtail.models import Page, PageLogEntry, PageViewRestriction, ReferenceIndex, Revision
 
 from news.models import ArticlePage, Author, SectionPage
 from search import index
-from tests.helpers import make_section
+from tests.helpers import edit_url, make_section
 from wordpress.models import ImportedImage
 
 pytestmark = pytest.mark.django_db
@@ -497,6 +498,33 @@ def test_statuses_draft_pending_scheduled_private(gazette, home):
     assert {f"wordpress:old.example.com:{n}" for n in (1, 2, 3, 4, 5, 6)} <= visible
 
 
+def test_an_imported_article_is_an_ordinary_wagtail_page(gazette, editor_client, client):
+    """New live posts are written a batch at a time (wordpress.bulk): the pages must be what Wagtail's
+    publish leaves — a live revision, the audit log, image usage — and editors work on them as usual."""
+    path, uploads = gazette
+    run(path, "--uploads", uploads)
+    deal = article(1)
+    revision = deal.live_revision
+    assert revision is not None and deal.latest_revision_id == revision.pk
+    assert revision.as_object().title == deal.title and len(revision.as_object().body) == len(deal.body)
+    assert list(PageLogEntry.objects.filter(page=deal).order_by("action").values_list("action", flat=True)) == [
+        "wagtail.create", "wagtail.publish"]
+    # The lead image's usage counts the article (Wagtail's reference index).
+    assert {ref.object_id for ref in ReferenceIndex.get_references_to(deal.lead_image)} == {str(deal.pk)}
+    assert editor_client.get(edit_url(deal)).status_code == 200
+    assert editor_client.get(reverse("wagtailadmin_pages:history", args=[deal.pk])).status_code == 200
+
+    # An editor's correction publishes as on any page; the page tree stays sound.
+    page = ArticlePage.objects.get(pk=deal.pk)
+    page.title = "Zürich’s São Paulo deal — corrected"
+    page.save_revision().publish()
+    assert client.get(article(1).url).status_code == 200
+    assert "corrected" in client.get(article(1).url).content.decode()
+    europe = deal.get_parent()
+    assert europe.numchild == europe.get_children().count()
+    assert all(not problems for problems in Page.find_problems())  # treebeard's own check of the tree
+
+
 # -- nothing unpublished leaks ------------------------------------------------------------------------
 
 @pytest.mark.opensearch
@@ -793,7 +821,7 @@ POSTS_PER_SECOND = 50
 
 @pytest.mark.parametrize("with_images", [False, True], ids=["text", "with-images"])
 def test_import_speed(tmp_path, home, with_images, capsys):
-    count = 300
+    count = 500
     path = generated_export(tmp_path, count, with_images)
     index.rebuild()  # a running site has its public index: the import updates it, does not create it
     started = time.monotonic()
