@@ -41,6 +41,7 @@ from .images import Uploads, attachment_from
 from .models import ImportedPost
 from .redirects import Redirects
 from .sections import Sections
+from .shortcodes import HANDLED
 
 BATCH = 100  # posts per transaction, and new live articles written together (wordpress.bulk)
 EARLIEST_YEAR = 1800
@@ -132,8 +133,6 @@ class Report:
         lines.append("Redirects: " + (", ".join(f"{n} {what}" for what, n in sorted(self.redirects.items())) or "none"))
         return lines
 
-
-HANDLED = body.shortcodes.HANDLED
 
 
 def source_of(site):

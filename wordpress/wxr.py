@@ -167,7 +167,11 @@ class _ValidXMLBytes:
         self.handle = handle
 
     def read(self, size=-1):
-        return _INVALID_XML_BYTES.sub(b"", self.handle.read(size))
+        while True:
+            data = self.handle.read(size)
+            cleaned = _INVALID_XML_BYTES.sub(b"", data)
+            if cleaned or not data:  # b"" only at the end of the file, never for a chunk of nothing else
+                return cleaned
 
 
 def read(path, site=None):
