@@ -27,6 +27,8 @@ from wagtail.models import Page, PageLogEntry, PageViewRestriction, ReferenceInd
 
 from news.models import ArticlePage, Author, SectionPage
 from search import index
+from search.client import get_client
+from search.query import related_ids
 from tests.helpers import edit_url, make_section
 from wordpress.models import ImportedImage
 
@@ -547,6 +549,13 @@ def test_live_posts_are_found_by_readers_search_and_hidden_ones_on_no_public_sur
     # Draft, scheduled and private posts: not even a count.
     for secret in ("quetzalwarp", "xylofjord", "vombatix", "plumbrisk"):
         assert api(secret)["total"] == 0, secret
+    # Nor in the public index at all, which Related Posts reads too.
+    opensearch, alias = get_client(), index.alias_name()
+    opensearch.indices.refresh(index=alias)
+    assert [n for n in (1, 2, 3, 4, 5, 6) if not opensearch.exists(index=alias, id=article(n).pk)] == []
+    assert [n for n in (7, 8, 9, 10, 17) if opensearch.exists(index=alias, id=article(n).pk)] == []
+    assert all(pk not in {article(n).pk for n in (7, 8, 9, 10, 17)}
+               for pk in related_ids(article(1).pk, ["Vombatix Quetzalwarp Xylofjord Plumbrisk"], size=20))
 
     hidden = ("Quetzalwarp", "Pending review", "Xylofjord", "Vombatix", "Plumbrisk")
     feeds = [client.get("/feed/"), client.get("/world/feed/"), client.get("/sport/feed/"),
