@@ -235,8 +235,10 @@ class WordPressImport:
             elif item.post_type == "post":
                 total += 1
         # A [gallery] with no ids shows the post's attachments in their menu order.
-        attached = {parent: [a.post_id for a in sorted(items, key=lambda a: (a.menu_order, int(a.post_id or 0)))]
-                    for parent, items in attached.items()}
+        def order(attachment):
+            return attachment.menu_order, int(attachment.post_id) if attachment.post_id.isdigit() else 0
+
+        attached = {parent: [a.post_id for a in sorted(items, key=order)] for parent, items in attached.items()}
         return attachments, attached, total
 
     def _import_batch(self, items, total, started):

@@ -776,6 +776,13 @@ def test_a_file_that_is_not_a_safe_wordpress_export_is_refused(tmp_path, db, con
     assert ArticlePage.objects.count() == 0
 
 
+def test_an_uploads_folder_that_is_not_there_is_refused(gazette, tmp_path):
+    path, _ = gazette
+    with pytest.raises(CommandError, match="--uploads .*: no such folder"):
+        run(path, "--uploads", tmp_path / "wp-content-uplods")
+    assert ArticlePage.objects.count() == 0
+
+
 def test_control_characters_and_odd_markup_do_not_stop_an_export(tmp_path, home):
     """Word-processor control characters (not allowed in XML) are dropped instead of failing the file;
     an image path leading out of the uploads folder is refused."""
@@ -785,6 +792,7 @@ def test_control_characters_and_odd_markup_do_not_stop_an_export(tmp_path, home)
         Post(2, "Escaping uploads", f'<p>Look.</p><img src="{UPLOADS}/../../../../etc/passwd.jpg" />',
              categories=["news"]),
     ])
+    (tmp_path / "uploads").mkdir()
     code, out, err = run(path, "--uploads", tmp_path / "uploads")
     assert (code, err) == (0, "")
     assert article(1).title == "Verticaltab headline" and "Formfeed text." in article(1).body_plain

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from core.batching import batched_changes
@@ -17,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--sections", help="A .json or .csv file: WordPress category slug → section path.")
 
     def handle(self, path, uploads, sections, **options):
+        if not Path(uploads).is_dir():
+            raise CommandError(f"--uploads {uploads}: no such folder (copy the old site's wp-content/uploads here)")
         try:
             mapping = read_mapping(sections) if sections else {}
         except MappingError as exc:
