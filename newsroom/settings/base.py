@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "trending",
     "sharing",
     "pagecache",
+    "wordpress",
     "security",
     "csp",
     "wagtail.contrib.forms",
@@ -100,6 +101,9 @@ MIDDLEWARE = [
     "security.middleware.CSPMiddleware",  # django-csp's, the header built once (security/middleware.py)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "security.middleware.PermissionsPolicyMiddleware",
+    # An old WordPress site's /?p=123 addresses (wordpress/middleware.py): "/" is the home page, so
+    # Wagtail's redirects (404s only) never see them, and the page cache would answer with the home page.
+    "wordpress.middleware.WordPressQueryRedirectMiddleware",
     # Anonymous readers' pages from the cache, before sessions and authentication cost anything.
     "pagecache.middleware.PageCacheMiddleware",
     # Wagtail's site for the request from this process's copy (core/sites.py): two queries fewer.
