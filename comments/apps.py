@@ -6,4 +6,4 @@ class CommentsConfig(AppConfig):
     verbose_name = "Reader comments"
 
     def ready(self):
-        from . import signals  # noqa: F401  (purges the article page when what it shows changes)
+        from . import privacy, signals  # noqa: F401  (page purges; the scheduled retention purge)

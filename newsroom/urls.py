@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core import views as core_views
 from health import views as health_views
 from security import views as security_views
 
@@ -16,7 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", health_views.healthz, name="healthz"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", core_views.favicon),
     path("healthz/status", health_views.status, name="health-status"),
     # Wagtail's page-password form, throttled (its own route, in wagtail_urls below, is never reached).
     path("_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",

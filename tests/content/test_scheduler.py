@@ -233,3 +233,21 @@ def test_worker_survives_a_failed_run_and_publishes_once_the_database_is_back(tm
                 cursor.execute("ALTER TABLE wagtailcore_revision_away RENAME TO wagtailcore_revision")
         if worker is not None and not worker.exited:
             worker.stop()
+
+
+def test_each_run_tells_the_other_apps(home):
+    """news.signals.scheduler_ran, after each run: the periodic chores of apps news may not import
+    (comments' retention purge) hang on it."""
+    from news.signals import scheduler_ran
+
+    runs = []
+
+    def heard(sender, when, **kwargs):
+        runs.append(when)
+
+    scheduler_ran.connect(heard)
+    try:
+        call_command("run_scheduler", "--once", stdout=io.StringIO())
+    finally:
+        scheduler_ran.disconnect(heard)
+    assert len(runs) == 1

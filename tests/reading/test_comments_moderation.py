@@ -219,6 +219,30 @@ def test_addresses_and_client_hashes_are_purged_after_the_retention_period(artic
     assert not Comment.objects.filter(pk=old.pk).exists()
 
 
+def test_the_scheduler_runs_the_retention_purge_without_a_cron(article, settings):
+    """make run, make serve and a deployment run the scheduler already: after each of its runs it sends
+    news.signals.scheduler_ran (tests/content/test_scheduler.py), and comments purges at most hourly."""
+    from comments import privacy
+    from news.signals import scheduler_ran
+
+    settings.COMMENTS_RETENTION_DAYS = 30
+    old_time = timezone.now() - timedelta(days=31)
+    old = Comment.objects.create(article=article, name="Old", email="old@example.com", text="Old, approved",
+                                 status=Comment.Status.APPROVED, client_digest="a" * 32, created_at=old_time)
+    privacy._last_purge["at"] = None
+    scheduler_ran.send(sender=None, when=timezone.now())
+    old.refresh_from_db()
+    assert old.email == "" and old.client_digest == ""
+
+    # Within the hour the scheduler's next runs leave it alone; after it, they purge again.
+    later = Comment.objects.create(article=article, name="Later", email="later@example.com", text="Later",
+                                   status=Comment.Status.APPROVED, created_at=old_time)
+    scheduler_ran.send(sender=None, when=timezone.now())
+    assert Comment.objects.get(pk=later.pk).email == "later@example.com"
+    scheduler_ran.send(sender=None, when=timezone.now() + privacy.PURGE_EVERY)
+    assert Comment.objects.get(pk=later.pk).email == ""
+
+
 def test_a_commenters_comments_are_deleted_by_email(client, article):
     mine = approved(article, "Mine", email="ada@example.com")
     reply_to_mine = Comment.objects.create(article=article, parent=mine, name="Bo", email="bo@example.com",

@@ -307,7 +307,7 @@ def test_the_query_log_is_bounded_per_day_and_forgets_old_days(client, newsroom,
     assert set(SearchQueryLog.objects.exclude(day=today).values_list("query", flat=True)) == {"last month"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_flushing_the_same_queries_at_once_lose_no_count():
     """Every gunicorn worker flushes its own batch of counts, each in one transaction. Batches that
     took the same rows in different orders deadlocked on PostgreSQL under make bench's load, and the

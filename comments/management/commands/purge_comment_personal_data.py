@@ -6,7 +6,7 @@ from comments.privacy import purge_personal_data
 
 class Command(BaseCommand):
     help = ("Blank commenters' email addresses and client hashes, and delete spam and rejected comments, "
-            "older than COMMENTS_RETENTION_DAYS. Run it daily (cron, or your platform's scheduled jobs).")
+            "older than COMMENTS_RETENTION_DAYS. The scheduler (run_scheduler) does this hourly; this runs it now.")
 
     def handle(self, *args, **options):
         blanked, deleted = purge_personal_data()

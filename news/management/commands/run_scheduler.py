@@ -13,6 +13,9 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils import timezone
+
+from news.signals import scheduler_ran
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ class Command(BaseCommand):
             try:
                 close_old_connections()
                 call_command("publish_scheduled", stdout=self.stdout)
+                scheduler_ran.send(sender=self.__class__, when=timezone.now())
             except Exception:
                 # A failed run (database restarting, say) must not end the scheduler: try again next time.
                 logger.exception("publish_scheduled failed; retrying in %ss", interval)
