@@ -79,8 +79,9 @@
   });
 
   // Top Trending changes as readers read, but the page may come from the page cache: show the current list.
+  // "no-cache": not the browser's copy from the reader's previous page (a CDN may still keep it a minute).
   document.querySelectorAll("[data-trending]").forEach(function (box) {
-    fetch(box.getAttribute("data-trending"), { credentials: "omit" }).then(function (response) {
+    fetch(box.getAttribute("data-trending"), { credentials: "omit", cache: "no-cache" }).then(function (response) {
       return response.ok ? response.text() : null;
     }).then(function (html) {
       if (html) box.innerHTML = html; // this site's own escaped list (trending/top_list.html)
