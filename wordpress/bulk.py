@@ -18,12 +18,12 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Locale, Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 
+from news.bulk import insert_article_rows, next_child_step
 from news.models import ArticleAuthor, ArticlePage, ArticlePageTag
 from pagecache.purge import purge
 from search import signals as search_signals
@@ -37,22 +37,6 @@ class NewArticle:
     page: ArticlePage  # unsaved, its own fields set
     authors: list
     tags: list
-
-
-def _insert_article_rows(articles):
-    """INSERT the ArticlePage table rows (Django's bulk_create refuses multi-table inheritance)."""
-    fields = ArticlePage._meta.local_concrete_fields
-    table = connection.ops.quote_name(ArticlePage._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    rows = [[f.get_db_prep_save(f.pre_save(a, add=True), connection) for f in fields] for a in articles]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-
-
-def _next_step(section):
-    last = Page.objects.filter(path__startswith=section.path, depth=section.depth + 1).order_by("-path").first()
-    return Page._str2int(last.path[-Page.steplen:]) + 1 if last else 1
 
 
 def _tags(names, known):
@@ -76,7 +60,7 @@ def publish_new_articles(new, tag_cache):
     for item in new:
         section, article = item.section, item.page
         if section.pk not in steps:
-            steps[section.pk] = _next_step(section)
+            steps[section.pk] = next_child_step(section)
         depth = section.depth + 1
         article.path = Page._get_path(section.path, depth, steps[section.pk])
         steps[section.pk] += 1
@@ -95,7 +79,7 @@ def publish_new_articles(new, tag_cache):
     ids = dict(Page.objects.filter(path__in=[a.path for a in articles]).values_list("path", "id"))
     for article in articles:
         article.page_ptr_id = article.id = ids[article.path]
-    _insert_article_rows(articles)
+    insert_article_rows(articles)
     for section, count in added.values():  # treebeard reads numchild to place the next child
         Page.objects.filter(pk=section.pk).update(numchild=section.numchild + count)
         section.numchild += count

@@ -12,31 +12,16 @@ Use only for demo and benchmark data.
 import time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
+from ..bulk import insert_article_rows, next_child_step
 from ..models import ArticleAuthor, ArticlePage, ArticlePageTag
 from ..publishing import unique_slug
 
 BATCH = 1000
-
-
-def _insert_article_rows(articles):
-    """INSERT the ArticlePage table rows (Django's bulk_create refuses multi-table inheritance)."""
-    fields = [f for f in ArticlePage._meta.local_concrete_fields]
-    table = connection.ops.quote_name(ArticlePage._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    rows = [[f.get_db_prep_save(f.pre_save(a, add=True), connection) for f in fields] for a in articles]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-
-
-def _next_step(section):
-    last = Page.objects.filter(path__startswith=section.path, depth=section.depth + 1).order_by("-path").first()
-    return Page._str2int(last.path[-Page.steplen:]) + 1 if last else 1
 
 
 def bulk_generate(demo, count, out=print):
@@ -45,7 +30,7 @@ def bulk_generate(demo, count, out=print):
     leaf_sections = [s for title, s in demo.sections.items() if title != "World"]
     article_type = ContentType.objects.get_for_model(ArticlePage)
     locale = Locale.get_default()
-    next_step = {s.pk: _next_step(s) for s in leaf_sections}
+    next_step = {s.pk: next_child_step(s) for s in leaf_sections}
     taken = {s.pk: set(s.get_children().values_list("slug", flat=True)) for s in leaf_sections}
     tags = {}
 
@@ -87,7 +72,7 @@ def bulk_generate(demo, count, out=print):
             ids = dict(Page.objects.filter(path__in=[a.path for a in articles]).values_list("path", "id"))
             for article in articles:
                 article.page_ptr_id = article.id = ids[article.path]
-            _insert_article_rows(articles)
+            insert_article_rows(articles)
             links, tagged = [], []
             for article, (article_authors, article_tags) in zip(articles, extras, strict=True):
                 links += [ArticleAuthor(page_id=article.id, author=author, sort_order=n)
