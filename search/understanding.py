@@ -9,7 +9,7 @@ A query is read into parts — each a thing an article should contain — plus w
 - question and filler words ("what did the … say about") are dropped: they never count against a
   match, so a question finds what its meaningful words find;
 - a year (2024) is not required as a word: it favours articles published that year, and a month
-  named with it ("june 2024") that month;
+  or season named with it ("june 2024", "autumn budget 2025") that time;
 - words that ask for the newest ("latest", "result", "winner", "today") are not required either:
   they favour recent articles.
 
@@ -46,6 +46,10 @@ MONTHS = {name: number for number, names in enumerate([
     ("january", "jan"), ("february", "feb"), ("march",), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
     ("december", "dec")], start=1) for name in names}
+# Seasons beside a year are dates too ("autumn budget 2025": the Budget of September to November,
+# which need not say "autumn"), as the northern hemisphere's meteorological seasons: (first month,
+# months). Not "winter" (which year's December?) nor "fall" (an ordinary word: "prices fall 2025").
+SEASONS = {"spring": (3, 3), "summer": (6, 3), "autumn": (9, 3)}
 
 
 @dataclass
@@ -77,8 +81,9 @@ class Understood:
     phrases: list = field(default_factory=list)  # quoted, to be found as written
     ignored: list = field(default_factory=list)  # filler words left out of matching
     year: int | None = None
-    month: int | None = None  # only with a year
-    month_word: str = ""  # the month as typed ("april"): articles about that month say it too
+    month: int | None = None  # only with a year; the first month of a season
+    months: int = 1  # how many months from `month` the reader named: 3 for a season
+    month_word: str = ""  # the month or season as typed ("april"): articles about that time say it too
     recency: bool = False
     recency_words: list = field(default_factory=list)
 
@@ -140,12 +145,14 @@ def understand(text, dictionary=None):
             result.parts.append(Part(token.text))
         i += 1
     if result.year:
-        months = [p for p in result.parts + [Part(w) for w in pending_filler] if p.plain and p.text.lower() in MONTHS]
+        dates = {**MONTHS, **{name: first for name, (first, _) in SEASONS.items()}}
+        months = [p for p in result.parts + [Part(w) for w in pending_filler] if p.plain and p.text.lower() in dates]
         if months:
-            result.month = MONTHS[months[0].text.lower()]
+            word = months[0].text.lower()
+            result.month, result.months = dates[word], SEASONS.get(word, (0, 1))[1]
             result.month_word = months[0].text
             result.parts = [p for p in result.parts if p is not months[0]]
-            pending_filler = [w for w in pending_filler if w.lower() not in MONTHS]
+            pending_filler = [w for w in pending_filler if w.lower() not in dates]
     result.ignored = pending_filler
     if not result.parts and not result.phrases:
         # Only filler (or only a year or "latest"): search for what was typed rather than nothing.
