@@ -410,8 +410,23 @@ def _filters(params):
 
 
 def _scored(understood, query, now):
-    """Recency and the year asked for, applied to the text score."""
+    """The year asked for, or else freshness (or the newest, for "latest"), applied to the text score."""
     origin = now.isoformat() if now else "now/h"
+    year, month = understood.year, understood.month
+    if year and (now or datetime.now(tz=UTC)).year >= year:
+        # A year the reader named says when: no freshness on top, which would put this November's
+        # decision above the February one asked for with "february 2026" (and the month's weight
+        # with it). Its articles first, other years' still found (follow-ups, previews); a month
+        # or season named with it, that time's before the rest of the year's.
+        functions = [{"filter": {"range": {"published_date": {"gte": f"{year}-01-01", "lt": f"{year + 1}-01-01"}}},
+                      "weight": YEAR_BOOST}]
+        if month:
+            start = f"{year}-{month:02d}-01"
+            end = f"{start}||+{understood.months}M"
+            functions.append({"filter": {"range": {"published_date": {"gte": start, "lt": end}}},
+                              "weight": MONTH_BOOST})
+        return {"function_score": {"query": query, "boost_mode": "multiply", "score_mode": "multiply",
+                                   "functions": functions}}
     if understood.recency:
         # "latest", "result", "winner": the newest of the matching articles. An exponential decay
         # with no floor halves the score every RECENCY_INTENT_HALF_LIFE, so the newer of two equally
@@ -424,22 +439,7 @@ def _scored(understood, query, now):
             {"gauss": {"published_date": {"origin": origin, "scale": RECENCY_SCALE, "offset": "1d", "decay": 0.5}},
              "weight": 1 - RECENCY_FLOOR},
         ]
-    scored = {"function_score": {"query": query, "functions": functions, "score_mode": "sum",
-                                 "boost_mode": "multiply"}}
-    year, month = understood.year, understood.month
-    if year and (now or datetime.now(tz=UTC)).year >= year:
-        # A year the reader named: its articles first, other years' still found (follow-ups, previews);
-        # and a month or season named with it, that time's before the rest of the year's.
-        functions = [{"filter": {"range": {"published_date": {"gte": f"{year}-01-01", "lt": f"{year + 1}-01-01"}}},
-                      "weight": YEAR_BOOST}]
-        if month:
-            start = f"{year}-{month:02d}-01"
-            end = f"{start}||+{understood.months}M"
-            functions.append({"filter": {"range": {"published_date": {"gte": start, "lt": end}}},
-                              "weight": MONTH_BOOST})
-        scored = {"function_score": {"query": scored, "boost_mode": "multiply", "score_mode": "multiply",
-                                     "functions": functions}}
-    return scored
+    return {"function_score": {"query": query, "functions": functions, "score_mode": "sum", "boost_mode": "multiply"}}
 
 
 def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=None):

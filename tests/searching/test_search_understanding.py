@@ -188,6 +188,23 @@ def test_a_month_with_the_year_favours_that_month(client, stories, make_article)
     assert (data["understood"]["year"], data["understood"]["month"]) == (2023, 10)
 
 
+def test_a_named_month_of_this_year_is_not_outranked_by_a_fresher_article(stories, make_article):
+    from datetime import UTC, datetime
+
+    from search.query import SearchParams, search
+
+    # Freshness must not undo the date the reader named: in December, "february" asks for February's
+    # decision, not November's, though November's headline matches the words better.
+    now = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    february = make_article("Central bank cuts rates to 3.75%", body="The bank cut interest rates on Thursday.",
+                            published_date=datetime(2026, 2, 5, 12, tzinfo=UTC))
+    november = make_article("Central bank holds interest rates as interest rate cuts pause",
+                            body="The bank held interest rates on Thursday.",
+                            published_date=datetime(2026, 11, 5, 12, tzinfo=UTC))
+    found = [hit.id for hit in search(SearchParams(q="central bank interest rates february 2026", now=now)).hits]
+    assert found[:2] == [february.pk, november.pk]
+
+
 def test_a_month_named_with_its_year_is_also_one_of_the_words(client, stories, make_article):
     from datetime import UTC, datetime
 
