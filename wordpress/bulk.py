@@ -18,6 +18,8 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Locale, Page, PageLogEntry, ReferenceIndex, Revision
@@ -105,7 +107,11 @@ def publish_new_articles(new, tag_cache):
                  object_str=str(a.title), content=a.serializable_data()) for a in articles])
     for article, revision in zip(articles, revisions, strict=True):
         article.latest_revision = article.live_revision = revision
-    Page.objects.bulk_update(articles, ["latest_revision", "live_revision"])
+    # One UPDATE in which the database pairs each page with its revision (bulk_update would build
+    # and send a CASE of a branch per page and field).
+    revision = Subquery(Revision.objects.filter(base_content_type=page_type,
+                                                object_id=Cast(OuterRef("pk"), CharField())).values("pk")[:1])
+    Page.objects.filter(pk__in=[a.pk for a in articles]).update(latest_revision=revision, live_revision=revision)
     PageLogEntry.objects.bulk_create([
         PageLogEntry(content_type=article_type, page_id=a.pk, label=a.get_admin_display_title(), action=action,
                      timestamp=now, revision=revision, content_changed=action == "wagtail.publish")
@@ -156,4 +162,7 @@ def index_new_images(images):
     """What saving each image would have set off (wordpress.images writes them without save())."""
     if images:
         add_references(images)
-        add_to_admin_search(type(images[0]), images)
+        # Read back the way Wagtail's update_index reads what it indexes (get_indexed_objects:
+        # tags prefetched), rather than a tags query for each image.
+        model = type(images[0])
+        add_to_admin_search(model, list(model.get_indexed_objects().filter(pk__in=[i.pk for i in images])))

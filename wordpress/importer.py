@@ -263,6 +263,7 @@ class WordPressImport:
                     elif outcome is not None:
                         self._record(item, outcome)
             self._write_new(new)
+            self.uploads.record_created()
             index_new_images([image for _, image in self.uploads.created])
         self.uploads.created.clear()  # committed: the files stay with their images
         self.done += len(items)
