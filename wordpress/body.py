@@ -36,10 +36,10 @@ INLINE = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "e
           "label", "acronym", "big", "tt"}
 # Dropped with everything inside: scripts and styles (sanitising), form controls, and media this
 # importer does not bring over (counted in the summary).
-DROPPED = ["script", "style", "noscript", "template", "form", "input", "button", "select", "textarea",
-           "object", "embed", "svg", "canvas", "link", "meta", "head", "title", "hr"]
+DROPPED = {"script", "style", "noscript", "template", "form", "input", "button", "select", "textarea",
+           "object", "embed", "svg", "canvas", "link", "meta", "head", "title", "hr"}
 NOT_IMPORTED_MEDIA = {"video", "audio"}
-MEDIA = ["img", "iframe", "figure", "table", "blockquote", "video", "audio", "h1", "h2", "h3", "h4", "h5", "h6"]
+MEDIA = {"img", "iframe", "figure", "table", "blockquote", "video", "audio", "h1", "h2", "h3", "h4", "h5", "h6"}
 # Providers WordPress embeds a bare URL of (oEmbed): such a URL alone on a line becomes an embed.
 EMBED_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "twitter.com", "x.com", "instagram.com", "facebook.com",
                "soundcloud.com", "spotify.com", "flickr.com", "tiktok.com", "dailymotion.com", "ted.com",
@@ -98,11 +98,22 @@ def convert(content, image_for, attached_ids=(), notes=None):
     if not gutenberg:  # WordPress adds paragraphs to classic posts only
         content = autop(content)
     soup = BeautifulSoup(content, "html.parser")
-    for element in soup.find_all(DROPPED):  # with their contents: a script's text is no story
-        element.decompose()
+    for element in [tag for tag in tags_below(soup) if tag.name in DROPPED]:
+        element.decompose()  # with their contents: a script's text is no story
     walker = _Walker(image_for, list(attached_ids), notes)
     walker.visit_children(soup)
     return walker.finish()
+
+
+def tags_below(node):
+    """The tags inside `node`, in document order: what node.find_all() walks, without the matcher
+    BeautifulSoup builds afresh on every call (which was most of the time spent reading a body)."""
+    return (child for child in node.descendants if isinstance(child, Tag))
+
+
+def has_tag(node, names):
+    """node.find(names) is not None"""
+    return any(tag.name in names for tag in tags_below(node))
 
 
 def clip(text, limit, what, notes):
@@ -194,7 +205,7 @@ class _Walker:
         if handler is not None:
             handler(node)
         elif name in INLINE:
-            if node.find(MEDIA):  # e.g. <a href="big.jpg"><img …></a>: the picture is the content
+            if has_tag(node, MEDIA):  # e.g. <a href="big.jpg"><img …></a>: the picture is the content
                 self.visit_children(node)
             else:
                 self.add_inline(str(node), bool(node.get_text().strip()) or name == "br" and bool(self.inline))
@@ -205,10 +216,11 @@ class _Walker:
 
     def tag_p(self, node):
         self.end_paragraph()
-        url = provider_url(plain(node)) if not node.find(lambda t: t.name not in ("a", "br")) else ""
+        inside = {tag.name for tag in tags_below(node)}
+        url = provider_url(plain(node)) if inside <= {"a", "br"} else ""
         if url:
             self.embed(url)
-        elif node.find(MEDIA):
+        elif not inside.isdisjoint(MEDIA):
             self.visit_children(node)  # pictures inside a paragraph split it
         else:
             self.add_inline(node.decode_contents(), bool(node.get_text().strip()))
@@ -216,7 +228,7 @@ class _Walker:
 
     def tag_ul(self, node):
         self.end_paragraph()
-        if node.find(MEDIA):  # an old gallery: <ul><li><figure><img …
+        if has_tag(node, MEDIA):  # an old gallery: <ul><li><figure><img …
             self.visit_children(node)
         elif node.get_text().strip():
             self.rich.append(str(node))
@@ -344,7 +356,7 @@ class _Walker:
                            "table_caption": caption or plain(node.find("caption"))})
 
     def tag_li(self, node):  # a list item outside a list (broken HTML): a paragraph
-        if node.find(MEDIA):
+        if has_tag(node, MEDIA):
             self.end_paragraph()
             self.visit_children(node)
             self.end_paragraph()

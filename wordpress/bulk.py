@@ -18,9 +18,12 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Locale, Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.models.pages import COMMENTS_RELATION_NAME
 from wagtail.search.backends import get_search_backends
 
 from news.bulk import insert_article_rows, next_child_step
@@ -57,6 +60,13 @@ def publish_new_articles(new, tag_cache):
     locale = Locale.get_default()
     steps, added = {}, {}
     articles = []
+    # The batch's bodies turned into blocks together, as Wagtail does for the streams nested in a
+    # block (StreamBlock.bulk_to_python): one query for all their pictures, where each body read on
+    # its own (for its plain text, below) asks for its own.
+    body_block = ArticlePage._meta.get_field("body").stream_block
+    bodies = body_block.bulk_to_python([body_block.get_prep_value(item.page.body) for item in new])
+    for item, body in zip(new, bodies, strict=True):
+        item.page.body = body
     for item in new:
         section, article = item.section, item.page
         if section.pk not in steps:
@@ -86,6 +96,9 @@ def publish_new_articles(new, tag_cache):
 
     links, tagged = [], []
     for item, article in zip(new, articles, strict=True):
+        # A new page has no admin comments: said in memory, so neither its revision's content nor
+        # its reference index asks the database for them (a query per page each).
+        setattr(article, COMMENTS_RELATION_NAME, [])
         article.article_authors = [ArticleAuthor(page_id=article.id, author=a, sort_order=n)
                                    for n, a in enumerate(item.authors)]
         article.tagged_items = [ArticlePageTag(content_object_id=article.id, tag=tag)
@@ -101,13 +114,16 @@ def publish_new_articles(new, tag_cache):
                  object_str=str(a.title), content=a.serializable_data()) for a in articles])
     for article, revision in zip(articles, revisions, strict=True):
         article.latest_revision = article.live_revision = revision
-    Page.objects.bulk_update(articles, ["latest_revision", "live_revision"])
+    # One UPDATE in which the database pairs each page with its revision (bulk_update would build
+    # and send a CASE of a branch per page and field).
+    revision = Subquery(Revision.objects.filter(base_content_type=page_type,
+                                                object_id=Cast(OuterRef("pk"), CharField())).values("pk")[:1])
+    Page.objects.filter(pk__in=[a.pk for a in articles]).update(latest_revision=revision, live_revision=revision)
     PageLogEntry.objects.bulk_create([
         PageLogEntry(content_type=article_type, page_id=a.pk, label=a.get_admin_display_title(), action=action,
                      timestamp=now, revision=revision, content_changed=action == "wagtail.publish")
         for a, revision in zip(articles, revisions, strict=True) for action in ("wagtail.create", "wagtail.publish")])
-    for article in articles:
-        ReferenceIndex.create_or_update_for_object(article)
+    add_references(articles)
 
     add_to_admin_search(ArticlePage, articles)
     # What the page_published receivers do for one article, once for the batch: the public search
@@ -131,9 +147,29 @@ def add_to_admin_search(model, objects):
                              model._meta.verbose_name_plural)
 
 
+def add_references(objects):
+    """Wagtail's reference index (the admin's "usage") for objects new to the database, one INSERT
+    for the batch. ReferenceIndex.create_or_update_for_object costs three queries an object (read its
+    rows, add the new, delete the gone); a new object has no rows, so its rows are simply what
+    Wagtail's own extraction finds (the same rows, with the same content-path hashes)."""
+    rows = []
+    for obj in objects:
+        content_types = [ContentType.objects.get_for_model(model, for_concrete_model=False)
+                         for model in [obj, *obj._meta.get_parent_list()]]
+        rows += [ReferenceIndex(content_type=content_types[0], base_content_type=content_types[-1], object_id=obj.pk,
+                                to_content_type_id=to_type, to_object_id=to_id, model_path=model_path,
+                                content_path=content_path,
+                                content_path_hash=ReferenceIndex._get_content_path_hash(content_path))
+                 for to_type, to_id, model_path, content_path
+                 in set(ReferenceIndex._extract_references_from_object(obj))]
+    ReferenceIndex.objects.bulk_create(rows, ignore_conflicts=True)  # as create_or_update_for_object does
+
+
 def index_new_images(images):
     """What saving each image would have set off (wordpress.images writes them without save())."""
     if images:
-        for image in images:
-            ReferenceIndex.create_or_update_for_object(image)
-        add_to_admin_search(type(images[0]), images)
+        add_references(images)
+        # Read back the way Wagtail's update_index reads what it indexes (get_indexed_objects:
+        # tags prefetched), rather than a tags query for each image.
+        model = type(images[0])
+        add_to_admin_search(model, list(model.get_indexed_objects().filter(pk__in=[i.pk for i in images])))

@@ -122,10 +122,14 @@ class Uploads:
         except OSError as exc:  # includes Willow's UnrecognisedImageFormatError
             missing.append((path, f"cannot be read as an image: {exc}"))
             return None
-        ImportedImage.objects.create(source=self.source, path=path, image=image)
-        self.known[path] = image.pk
+        self.known[path] = image.pk  # its ImportedImage row is written with the batch (record_created)
         self.created.append((path, image))
         return image
+
+    def record_created(self):
+        """Remember the batch's new pictures for later runs: their ImportedImage rows, one INSERT."""
+        ImportedImage.objects.bulk_create([ImportedImage(source=self.source, path=path, image=image)
+                                           for path, image in self.created])
 
     def forget_since(self, mark):
         """An item failed and its rows were rolled back: remove the files its images wrote."""

@@ -514,6 +514,18 @@ def test_an_imported_article_is_an_ordinary_wagtail_page(gazette, editor_client,
         "wagtail.create", "wagtail.publish"]
     # The lead image's usage counts the article (Wagtail's reference index).
     assert {ref.object_id for ref in ReferenceIndex.get_references_to(deal.lead_image)} == {str(deal.pk)}
+    # The whole reference index is what Wagtail's own update per object leaves: running it over
+    # every article and picture adds and removes nothing (bylines, tags, lead and body images).
+    def references():
+        return set(ReferenceIndex.objects.values_list(
+            "content_type", "base_content_type", "object_id", "to_content_type", "to_object_id", "model_path",
+            "content_path", "content_path_hash"))
+    written = references()
+    assert {path.split(".")[0] for *_, path, _, _ in written} >= {"lead_image", "body", "article_authors",
+                                                                   "tagged_items", "collection"}
+    for obj in [*ArticlePage.objects.all(), *Image.objects.all()]:
+        ReferenceIndex.create_or_update_for_object(obj)
+    assert references() == written
     assert editor_client.get(edit_url(deal)).status_code == 200
     assert editor_client.get(reverse("wagtailadmin_pages:history", args=[deal.pk])).status_code == 200
 
@@ -809,6 +821,44 @@ def test_a_post_twice_in_one_export_is_imported_once_and_reported(tmp_path, home
                                 "post 2: the export has this post twice: the first one was imported (skipped)"]
     assert sorted(ArticlePage.objects.values_list("title", flat=True)) == ["Draft copy", "First copy"]
 
+
+def test_a_post_failing_after_it_wrote_leaves_nothing_and_spares_its_batch(tmp_path, home, media_root, monkeypatch):
+    """A post refused late — its pictures copied in, its section made — is left out with all it wrote,
+    and the posts around it in the same batch come in whole (one of them with the same picture)."""
+    from news.importer import RecordError
+    from wordpress import importer
+
+    site = Site(categories={"news": ("News", "", 2), "lost": ("Lost", "", 3)})
+    uploaded(tmp_path, "2019/03/harbour.jpg")
+    uploaded(tmp_path, "2019/03/train.jpg")
+    train = f'<img src="{UPLOADS}/2019/03/train-1024x768.jpg" class="wp-image-102"/>'
+    path = write_wxr(tmp_path / "export.xml", site, [
+        attachment(101, "2019/03/harbour.jpg"), attachment(102, "2019/03/train.jpg"),
+        Post(1, "Before", "<p>One.</p>", categories=["news"]),
+        Post(2, "Refused", f"<p>Two.</p>{train}", categories=["lost"], meta={"_thumbnail_id": "101"}),
+        Post(3, "After", f"<p>Three.</p>{train}", categories=["news"]),
+        Post(4, "A draft after", f"<p>Four.</p>{train}", categories=["news"], status="draft"),
+    ])
+    clean_body = importer.clean_body
+
+    def refuse_post_2(blocks):  # as a body the blocks refuse would be
+        if "Two." in json.dumps(blocks):
+            raise RecordError("invalid body: refused by the test")
+        return clean_body(blocks)
+
+    monkeypatch.setattr(importer, "clean_body", refuse_post_2)
+    code, out, err = run(path, "--uploads", tmp_path / "uploads")
+    assert (code, err.splitlines()) == (1, ["post 2: invalid body: refused by the test (skipped)"])
+    assert "4 posts: 3 imported, 0 updated, 0 unchanged, 1 skipped as invalid" in out
+    assert sorted(ArticlePage.objects.values_list("title", flat=True)) == ["A draft after", "After", "Before"]
+    assert not SectionPage.objects.filter(slug="lost").exists()
+    picture = Image.objects.get()  # the train, once; the harbour only post 2 had went with it
+    assert ImportedImage.objects.get().image == picture and picture.title == "train"
+    for post_id in (3, 4):
+        assert [block.value["image"] for block in article(post_id).body if block.block_type == "image"] == [picture]
+    assert [f.name for f in (media_root / "original_images").iterdir()] == [picture.file.name.rsplit("/", 1)[1]]
+    assert {ref.object_id for ref in ReferenceIndex.get_references_to(picture)} == {str(article(3).pk),
+                                                                                   str(article(4).pk)}
 
 # -- speed --------------------------------------------------------------------------------------------
 
