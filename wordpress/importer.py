@@ -30,6 +30,7 @@ from taggit.models import Tag
 from wagtail.models import PageViewRestriction, Site
 from wagtail.search import index
 
+from comments.signals import purge_article_page
 from news.importer import RecordError, clean_body, home_page
 from news.models import ArticleAuthor, ArticlePage, Author
 from news.publishing import author_by_name, create_article, unique_slug
@@ -37,6 +38,7 @@ from news.text import publishable
 
 from . import body, wxr
 from .bulk import NewArticle, index_new_images, publish_new_articles
+from .comments import CommentImporter
 from .images import Uploads, attachment_from
 from .models import ImportedPost
 from .redirects import Redirects
@@ -90,7 +92,7 @@ class Report:
     missing_images: list = field(default_factory=list)  # (post id, file or address, why)
     warnings: list = field(default_factory=list)  # (post id, message): imported, but said
     notes: body.Notes = field(default_factory=body.Notes)
-    comments: Counter = field(default_factory=Counter)
+    comments: list = field(default_factory=list)  # lines: what came of the posts' comments
     sections_created: list = field(default_factory=list)
     redirects: Counter = field(default_factory=Counter)
     redirect_problems: list = field(default_factory=list)
@@ -125,11 +127,7 @@ class Report:
         if self.notes.media_not_imported:
             lines.append("Not imported from post bodies: " + ", ".join(
                 f"{name} ×{n}" for name, n in sorted(self.notes.media_not_imported.items())))
-        total = sum(self.comments.values())
-        if total:
-            lines.append(f"Comments not imported: {total} ("
-                         + ", ".join(f"{n} {state}" for state, n in sorted(self.comments.items()))
-                         + "); Newsroom has no comments yet, re-run the import once it does")
+        lines += self.comments
         lines.append("Redirects: " + (", ".join(f"{n} {what}" for what, n in sorted(self.redirects.items())) or "none"))
         return lines
 
@@ -195,6 +193,8 @@ class WordPressImport:
         self.uploads = Uploads(self.uploads_dir, self.source, attachments)
         self.attachments, self.attached = attachments, attached
         self.redirects = Redirects(self.wagtail_site)
+        self.comments = CommentImporter(self.source)
+        self.imported_before = set()  # ids of articles an earlier run made, whose pages may be cached
         prefix = external_id(self.source, "")
         self.existing = dict(ArticlePage.objects.filter(external_id__startswith=prefix)
                              .values_list("external_id", "pk"))
@@ -221,6 +221,7 @@ class WordPressImport:
             self.report.redirects.update(self.redirects.apply())
         self.report.redirect_problems = self.redirects.problems
         self.report.sections_created = [section for _, section in self.sections.created]
+        self.report.comments = self.comments.summary()
         self.report.seconds = time.monotonic() - started
         return self.report
 
@@ -262,6 +263,10 @@ class WordPressImport:
                 else:
                     self._record(item, outcome)
             self._write_new(new)
+            shown = self.comments.write() & self.imported_before
+            # Written without signals (wordpress/comments.py): purge the pages readers may have cached.
+            for page in ArticlePage.objects.filter(pk__in=shown):
+                purge_article_page(page)
             self.uploads.record_created()
             index_new_images([image for _, image in self.uploads.created])
         self.uploads.created.clear()  # committed: the files stay with their images
@@ -274,7 +279,6 @@ class WordPressImport:
         done = []
         for item in items:
             self.report.posts += 1
-            self.report.comments.update(item.comments)
             if alone:
                 marks = len(self.uploads.created), len(self.sections.created)
                 try:
@@ -296,12 +300,12 @@ class WordPressImport:
     def _before_batch(self, items):
         """What a batch's first try changes in memory (its rows go with its savepoint)."""
         report = self.report
-        return (report.posts, Counter(report.comments), Counter(report.not_imported),
+        return (report.posts, Counter(report.not_imported),
                 {item.post_id for item in items} - self.seen, len(self.uploads.created), len(self.sections.created))
 
     def _back_to(self, before):
-        posts, comments, not_imported, unseen, uploads_mark, sections_mark = before
-        self.report.posts, self.report.comments, self.report.not_imported = posts, comments, not_imported
+        posts, not_imported, unseen, uploads_mark, sections_mark = before
+        self.report.posts, self.report.not_imported = posts, not_imported
         self.seen -= unseen
         self.uploads.forget_since(uploads_mark)
         self.sections.forget_since(sections_mark)
@@ -359,6 +363,9 @@ class WordPressImport:
         merge_notes(report.notes, outcome.notes)
         if outcome.visible:
             self._post_redirects(item, outcome.page_id, outcome.tags, outcome.authors)
+        if outcome.kind != "created":
+            self.imported_before.add(outcome.page_id)
+        self.comments.add(outcome.page_id, post_date(item), item.comments)
 
     # -- one post ------------------------------------------------------------------------------------
     def _import_post(self, item):

@@ -29,3 +29,17 @@ class ImportedImage(models.Model):
 
     def __str__(self):
         return f"{self.source}: {self.path}"
+
+
+class ImportedComment(models.Model):
+    """A WordPress comment already imported: a re-run leaves it (and what moderators did) as it is."""
+
+    source = models.CharField(max_length=200, help_text="The WordPress site (wp:base_site_url, no scheme).")
+    wp_id = models.CharField(max_length=20, help_text="wp:comment_id")
+    comment = models.OneToOneField("comments.Comment", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "wp_id"], name="wordpress_comment_once")]
+
+    def __str__(self):
+        return f"{self.source}: comment {self.wp_id}"

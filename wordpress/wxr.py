@@ -50,6 +50,20 @@ class Site:
 
 
 @dataclass
+class ItemComment:
+    """A wp:comment of an item, as exported."""
+    comment_id: str
+    state: str  # approved / pending / spam / trash / other (COMMENT_STATES)
+    parent: str = ""  # the comment_id it answers; "" or "0" for none
+    kind: str = ""  # wp:comment_type: "" or "comment" for readers', "pingback"/"trackback" for other sites'
+    author: str = ""
+    email: str = ""
+    date_gmt: str = ""
+    date: str = ""
+    content: str = ""
+
+
+@dataclass
 class Item:
     post_id: str
     post_type: str
@@ -69,7 +83,12 @@ class Item:
     password: str = ""  # a password-protected post's
     terms: list = field(default_factory=list)  # (domain, slug, name): categories, tags, custom taxonomies
     meta: dict = field(default_factory=dict)
-    comments: Counter = field(default_factory=Counter)  # approved / pending / spam / trash -> count
+    comments: list = field(default_factory=list)  # ItemComment, in the export's order
+
+    @property
+    def comment_states(self):
+        """approved / pending / spam / trash -> count."""
+        return Counter(comment.state for comment in self.comments)
 
     def terms_of(self, domain):
         return [(slug, name) for d, slug, name in self.terms if d == domain]
@@ -103,8 +122,18 @@ def _item(element):
             values = {_name(c.tag): c.text or "" for c in child}
             item.meta[values.get("wp:meta_key", "")] = values.get("wp:meta_value", "")
         elif name == "wp:comment":
-            approved = next((_text(c) for c in child if _name(c.tag) == "wp:comment_approved"), "")
-            item.comments[COMMENT_STATES.get(approved, "other")] += 1
+            values = {_name(c.tag): c.text or "" for c in child}
+            item.comments.append(ItemComment(
+                comment_id=values.get("wp:comment_id", "").strip(),
+                state=COMMENT_STATES.get(values.get("wp:comment_approved", "").strip(), "other"),
+                parent=values.get("wp:comment_parent", "").strip(),
+                kind=values.get("wp:comment_type", "").strip(),
+                author=values.get("wp:comment_author", "").strip(),
+                email=values.get("wp:comment_author_email", "").strip(),
+                date_gmt=values.get("wp:comment_date_gmt", "").strip(),
+                date=values.get("wp:comment_date", "").strip(),
+                content=values.get("wp:comment_content", ""),
+            ))
         else:
             children.setdefault(name, child)
 

@@ -68,7 +68,7 @@ class Post:
     categories: list = field(default_factory=list)  # slugs
     tags: list = field(default_factory=list)  # slugs
     meta: dict = field(default_factory=dict)
-    comments: list = field(default_factory=list)  # wp:comment_approved values: "1", "0", "spam"
+    comments: list = field(default_factory=list)  # wp:comment_approved values ("1", "0", "spam") or _comment dicts
     post_type: str = "post"
     password: str = ""
     parent: int = 0
@@ -94,13 +94,7 @@ def _item(post, site):
         terms.append(f'<category domain="post_tag" nicename={quoteattr(slug)}>{cdata(site.tags[slug])}</category>')
     meta = "".join(f"<wp:postmeta><wp:meta_key>{cdata(k)}</wp:meta_key><wp:meta_value>{cdata(v)}</wp:meta_value>"
                    "</wp:postmeta>" for k, v in post.meta.items())
-    comments = "".join(
-        f"<wp:comment><wp:comment_id>{post.post_id * 100 + n}</wp:comment_id>"
-        f"<wp:comment_author>{cdata('Reader')}</wp:comment_author>"
-        "<wp:comment_date>2019-03-06 10:00:00</wp:comment_date>"
-        f"<wp:comment_content>{cdata('Great story')}</wp:comment_content>"
-        f"<wp:comment_approved>{cdata(approved)}</wp:comment_approved></wp:comment>"
-        for n, approved in enumerate(post.comments))
+    comments = "".join(_comment(post.post_id * 100 + n, c) for n, c in enumerate(post.comments))
     return f"""
     <item>
       <title>{escape(post.title)}</title>
@@ -125,6 +119,23 @@ def _item(post, site):
       {f"<wp:attachment_url>{cdata(post.attachment_url)}</wp:attachment_url>" if post.attachment_url else ""}
       {"".join(terms)}{meta}{comments}
     </item>"""
+
+
+def _comment(default_id, comment):
+    """A wp:comment as WordPress writes it; `comment` is its wp:comment_approved value, or a dict
+    (tests/content/test_wordpress_comments.py's comment())."""
+    c = {"id": default_id, "approved": comment} if isinstance(comment, str) else comment
+    return (f"<wp:comment><wp:comment_id>{c['id']}</wp:comment_id>"
+            f"<wp:comment_author>{cdata(c.get('author', 'Reader'))}</wp:comment_author>"
+            f"<wp:comment_author_email>{cdata(c.get('email', ''))}</wp:comment_author_email>"
+            f"<wp:comment_author_IP>{cdata('192.0.2.7')}</wp:comment_author_IP>"
+            "<wp:comment_date>2019-03-06 10:00:00</wp:comment_date>"
+            f"<wp:comment_date_gmt>{cdata(c.get('date_gmt', '2019-03-06 10:00:00'))}</wp:comment_date_gmt>"
+            f"<wp:comment_content>{cdata(c.get('text', 'Great story'))}</wp:comment_content>"
+            f"<wp:comment_approved>{cdata(c['approved'])}</wp:comment_approved>"
+            f"<wp:comment_type>{cdata(c.get('type', ''))}</wp:comment_type>"
+            f"<wp:comment_parent>{c.get('parent', 0)}</wp:comment_parent>"
+            "<wp:comment_user_id>0</wp:comment_user_id></wp:comment>")
 
 
 @dataclass
@@ -376,8 +387,8 @@ def test_posts_become_articles_with_their_sections_tags_authors_dates_and_pictur
     assert "15 posts: 11 imported, 0 updated, 0 unchanged, 2 skipped as invalid" in out
     assert "Not imported: 1 nav_menu_item items (not posts), 1 page items (not posts), 1 posts auto-drafts, " \
            "1 posts in the trash" in out
-    # No comments model yet: counted and said, not invented.
-    assert "Comments not imported: 5 (3 approved, 1 pending, 1 spam); Newsroom has no comments yet" in out
+    # The comments come too (tests/content/test_wordpress_comments.py shows what becomes of them).
+    assert "Comments imported: 3 approved, 1 pending, 1 spam" in out
 
     # Categories became nested sections under the home page, Europe under World.
     world = SectionPage.objects.child_of(home).get(slug="world")
