@@ -43,12 +43,25 @@ def unrestricted(pages):
     return pages.exclude(private) if private else pages
 
 
+def public(pages):
+    """Wagtail's PageQuerySet.public() — no page at or below a view-restricted page — as one query:
+    Wagtail reads the restrictions first, then builds a condition from them (a query and ~1 ms of
+    CPU on every search results page); here the database checks them in a NOT EXISTS subquery."""
+    from django.db.models import Exists, F, OuterRef
+    from django.db.models.lookups import StartsWith
+    from wagtail.models import PageViewRestriction
+
+    restricting = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")),
+                                                     page__depth__lte=OuterRef("depth"))
+    return pages.exclude(Exists(restricting))
+
+
 def visible(pages, exact=False):
     """The pages readers may see. exact=True asks the database for the view restrictions instead of
     this process's copy: for the search index and its read-time check, where another process's change
     must be seen at once, not when the purge that follows it arrives."""
     pages = pages.live()
-    return in_publication_window(pages.public() if exact else unrestricted(pages))
+    return in_publication_window(public(pages) if exact else unrestricted(pages))
 
 
 class ReaderPageQuerySet(PageQuerySet):
@@ -78,4 +91,10 @@ class ViewRestrictionsMixin:
         if self.pk not in known:
             known[self.pk] = list(super().get_view_restrictions().values_list("pk", flat=True))
         ids = known[self.pk]
-        return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
+        if ids:
+            return PageViewRestriction.objects.filter(pk__in=ids)
+        # Most pages: none. Iterating none() still builds the SQL before giving up (~0.1 ms a page);
+        # this one is already evaluated, and any further queryset call (the admin's) clones it.
+        restrictions = PageViewRestriction.objects.none()
+        restrictions._result_cache = []
+        return restrictions

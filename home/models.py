@@ -77,16 +77,22 @@ class HomePage(ViewRestrictionsMixin, PreviewModesMixin, Page):
         row). Anything else (a section's feed route, a page that is not live) takes Wagtail's walk,
         which gives the same answer for these too."""
         from news.models import ArticlePage, SectionPage
+        from pagecache import routes
 
         if path_components:
             # By slug (indexed; url_path is not: a scan of every page at 100,000 articles) and depth,
             # then the whole address.
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            page = routes.cached_page(request, url_path, (ArticlePage, SectionPage))
+            if page is not None:
+                return RouteResult(page)
             candidates = {"slug": path_components[-1], "depth": self.depth + len(path_components),
                           "url_path": url_path, "live": True}
             for model in (ArticlePage, SectionPage):
-                page = model.objects.filter(**candidates).first()
+                # [:1], not first(): no ORDER BY pk to build (the address is unique among live pages)
+                page = next(iter(model.objects.filter(**candidates)[:1]), None)
                 if page is not None:
+                    routes.remember_page(request, url_path, page)
                     return RouteResult(page)
         return super().route(request, path_components)
 

@@ -4,6 +4,7 @@ This app knows nothing about how content is searched beyond Wagtail's search_fie
 index lives in the search app.
 """
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -315,7 +316,9 @@ class ArticlePage(ViewRestrictionsMixin, PreviewModesMixin, Page):
         # comes from the fragment cache nothing asks. A preview keeps its in-memory authors and tags.
         self._page_parts_wanted = bool(self.pk) and not getattr(request, "is_preview", False)
         context = super().get_context(request, *args, **kwargs)
-        context["share_links"] = self.share_links(request)
+        # Built only if the template asks (a callable in the context is called on lookup): the links
+        # are inside the page's cached fragment, and quoting the address cost ~0.2 ms per request.
+        context["share_links"] = functools.partial(self.share_links, request)
         return context
 
     def _fetch_page_parts(self):

@@ -14,6 +14,8 @@ import logging
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
+from core.versions import one_read_per_request
+
 from . import store
 
 logger = logging.getLogger(__name__)
@@ -78,6 +80,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with one_read_per_request():  # the site version: one cache read for the whole request
+            return self._serve(request)
+
+    def _serve(self, request):
         if not settings.PAGE_CACHE_SECONDS or not cacheable_request(request):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header("Cache-Control"):

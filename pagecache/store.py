@@ -21,7 +21,14 @@ from urllib.parse import parse_qsl, unquote, urlencode
 
 from django.http import HttpResponse
 
-from core.versions import SITE_VERSION_KEY, cache, new_token, replace_site_version
+from core.versions import (
+    SITE_VERSION_KEY,
+    cache,
+    known_site_version,
+    new_token,
+    remember_site_version,
+    replace_site_version,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +67,14 @@ def versions(path):
     random one rather than a default: a default would bring back entries stored under it before a
     purge that the eviction forgot."""
     keys = [SITE_VERSION_KEY, path_version_key(path)]
-    found = cache().get_many(keys)
+    known = known_site_version()  # read already by this request (core.versions)
+    found = {SITE_VERSION_KEY: known} if known is not None else {}
+    found |= cache().get_many([key for key in keys if key not in found])
     for key in keys:
         if key not in found:
             cache().add(key, new_token(), timeout=None)
             found[key] = cache().get(key)
+    remember_site_version(found[SITE_VERSION_KEY])
     return [found[key] for key in keys]
 
 

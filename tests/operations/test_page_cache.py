@@ -218,6 +218,8 @@ def test_an_expiry_time_is_kept_even_before_the_scheduler_runs(client, settings,
     expires = timezone.now() + timedelta(seconds=4)
     story.expire_at = expires
     story.save_revision().publish()
+    # Before the expiry: cached, or its address remembered (pagecache.routes).
+    assert get(client, story.url)[0].status_code == 200
     urls = surfaces(newsroom, section, author)
     for url in urls.values():
         get(client, url)
@@ -230,6 +232,7 @@ def test_an_expiry_time_is_kept_even_before_the_scheduler_runs(client, settings,
     leaks = [name for name, url in urls.items()
              if any(text in get(client, url)[1] for text in ("Secret of the harbour", "secret-of-the-harbour"))]
     assert leaks == []
+    assert client.get(story.url).status_code == 404
 
 
 @pytest.mark.parametrize("page_cache", ["on", "off"])
@@ -305,6 +308,34 @@ def test_rendered_pages_take_their_content_and_meta_from_the_fragment_cache(clie
     with CaptureQueriesContext(connection) as off:
         assert get(client, url)[1] == html
     assert len(off) > len(warm) + 2, "FRAGMENT_CACHE_SECONDS=0 renders everything again"
+
+
+def test_a_rendered_article_is_routed_from_the_cache_until_its_address_is_purged(client, settings, editor,
+                                                                               newsroom):
+    # pagecache.routes: readers' requests find the article without a query; after a purge, and for
+    # editors, the database answers.
+    settings.PAGE_CACHE_SECONDS = 0
+    story = ArticlePage.objects.get(pk=newsroom["story"].pk)
+    url = story.url
+    get(client, url)
+    with CaptureQueriesContext(connection) as warm:
+        response, html = get(client, url)
+    assert response.status_code == 200 and "Divers found the old chart." in html
+    assert not [q for q in warm if "news_articlepage" in q["sql"]], [q["sql"][:80] for q in warm]
+
+    story.title = "Secret pending headline"  # a draft: no purge, and readers keep the live row
+    story.save_revision(user=editor)
+    response, html = get(client, url)
+    assert "Secret of the harbour" in html and "Secret pending headline" not in html
+    editor_client = Client()
+    editor_client.force_login(editor)
+    with CaptureQueriesContext(connection) as editors:
+        get(editor_client, url)
+    assert [q for q in editors if "news_articlepage" in q["sql"]], "an editor's request asks the database"
+
+    # (An expiry reaching the remembered row: test_an_expiry_time_is_kept_even_before_the_scheduler_runs.)
+    ArticlePage.objects.get(pk=story.pk).unpublish()
+    assert client.get(url).status_code == 404
 
 
 def test_previews_and_draft_links_neither_read_nor_store_fragments(client, settings, editor, newsroom):
