@@ -17,7 +17,6 @@
 import html
 import re
 from collections import Counter
-from datetime import UTC, datetime
 
 from bs4 import BeautifulSoup
 from django.utils import timezone
@@ -26,6 +25,7 @@ from comments.models import Comment, email_digest, normalise_email
 from news.text import publishable
 
 from .models import ImportedComment
+from .wxr import dates
 
 STATES = {"approved": Comment.Status.APPROVED, "pending": Comment.Status.PENDING, "spam": Comment.Status.SPAM}
 HELD_BECAUSE = {"pending": "imported from WordPress, where it awaited moderation",
@@ -54,16 +54,10 @@ def plain_text(content):
 
 
 def comment_date(comment, fallback):
-    """wp:comment_date_gmt, else wp:comment_date in the site's time zone, else the post's date."""
-    for value, zone in ((comment.date_gmt, UTC), (comment.date, timezone.get_default_timezone())):
-        if not value or value.startswith("0000-00-00"):
-            continue
-        try:
-            parsed = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
-        except ValueError:
-            continue
-        return parsed.replace(tzinfo=UTC) if zone is UTC else timezone.make_aware(parsed, zone)
-    return fallback or timezone.now()
+    """wp:comment_date_gmt, else wp:comment_date in the site's time zone, else the post's date (a
+    comment's date that is not one is passed over, not a reason to leave the comment out)."""
+    when = next((when for _, when in dates(comment.date_gmt, comment.date) if when is not None), None)
+    return when or fallback or timezone.now()
 
 
 class CommentImporter:

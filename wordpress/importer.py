@@ -18,7 +18,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
@@ -67,6 +67,7 @@ class Outcome:
 
     kind: str  # created / updated / unchanged
     state: str
+    date: datetime | None  # the post's (post_date)
     page_id: int | None  # None until a new live article is written with its batch
     external_id: str
     fingerprint: str
@@ -151,16 +152,12 @@ def text_of(value):
 def post_date(item):
     """The post's date: wp:post_date_gmt, else wp:post_date in the site's time zone (TIME_ZONE).
     None when WordPress has none (drafts: 0000-00-00 00:00:00)."""
-    for value, zone in ((item.date_gmt, UTC), (item.date, timezone.get_default_timezone())):
-        if not value or value.startswith("0000-00-00"):
-            continue
-        try:
-            parsed = datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
-        except ValueError:
-            raise PostError(f"date {value!r} is not a date (YYYY-MM-DD HH:MM:SS)") from None
-        if parsed.year < EARLIEST_YEAR:
+    for value, when in wxr.dates(item.date_gmt, item.date):
+        if when is None:
+            raise PostError(f"date {value!r} is not a date (YYYY-MM-DD HH:MM:SS)")
+        if when.year < EARLIEST_YEAR:
             raise PostError(f"date {value!r} is before {EARLIEST_YEAR}")
-        return parsed.replace(tzinfo=UTC) if zone is UTC else timezone.make_aware(parsed, zone)
+        return when
     return None
 
 
@@ -365,7 +362,7 @@ class WordPressImport:
             self._post_redirects(item, outcome.page_id, outcome.tags, outcome.authors)
         if outcome.kind != "created":
             self.imported_before.add(outcome.page_id)
-        self.comments.add(outcome.page_id, post_date(item), item.comments)
+        self.comments.add(outcome.page_id, outcome.date, item.comments)
 
     # -- one post ------------------------------------------------------------------------------------
     def _import_post(self, item):
@@ -419,8 +416,9 @@ class WordPressImport:
                               "date": date, "state": state, "blocks": blocks, **fields})
         ext_id = external_id(self.source, item.post_id)
         page_id = self.existing.get(ext_id)
-        outcome = Outcome(kind="unchanged", state=state, page_id=page_id, external_id=ext_id, fingerprint=print_,
-                          visible=False, tags=tags, authors=authors, warnings=warnings, missing=missing, notes=notes)
+        outcome = Outcome(kind="unchanged", state=state, date=date, page_id=page_id, external_id=ext_id,
+                          fingerprint=print_, visible=False, tags=tags, authors=authors, warnings=warnings,
+                          missing=missing, notes=notes)
         if page_id is not None and self.fingerprints.get(page_id) == print_:
             pass
         elif page_id is None:

@@ -8,12 +8,13 @@ WordPress exports as they are) are dropped before parsing instead of failing the
 """
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.utils import timezone
 
 # WXR 1.0, 1.1 and 1.2 differ in the wp: namespace's version number only.
 WP_NS = "http://wordpress.org/export/"
@@ -85,11 +86,6 @@ class Item:
     meta: dict = field(default_factory=dict)
     comments: list = field(default_factory=list)  # ItemComment, in the export's order
 
-    @property
-    def comment_states(self):
-        """approved / pending / spam / trash -> count."""
-        return Counter(comment.state for comment in self.comments)
-
     def terms_of(self, domain):
         return [(slug, name) for d, slug, name in self.terms if d == domain]
 
@@ -106,6 +102,22 @@ def _name(tag):
 
 def _text(element):
     return (element.text or "").strip() if element is not None else ""
+
+
+def dates(gmt, local):
+    """The two dates WordPress writes for one moment (wp:post_date_gmt and wp:post_date, or a
+    comment's), in the order to trust them: (the value, an aware datetime or None when the value is
+    not a date). The local one is in the site's time zone (TIME_ZONE); empty and zero dates
+    (0000-00-00 00:00:00: a draft's, none) are left out."""
+    for value, zone in ((gmt, UTC), (local, timezone.get_default_timezone())):
+        if not value or value.startswith("0000-00-00"):
+            continue
+        try:
+            parsed = datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            yield value, None
+            continue
+        yield value, parsed.replace(tzinfo=UTC) if zone is UTC else timezone.make_aware(parsed, zone)
 
 
 COMMENT_STATES = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
