@@ -37,7 +37,7 @@ def alias_name():
 
 # Bumped whenever the mapping or analysis changes: an index built by older code is rebuilt (with an
 # alias swap, so readers keep searching) the first time the task worker meets it.
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 
 # How text is analysed, the same for articles and queries. Kept cheap, because every reindex runs it
 # over every article's whole text (a regular-expression char filter and a number-splitting token
@@ -74,6 +74,10 @@ def _analysis():
             "shingles": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 3},
             # Each pair of neighbouring words written as one: "health care" is also "healthcare",
             # "cease-fire" also "ceasefire", so a reader's one word finds the article's two.
+            # A whole tag as one token of its stemmed words ("Local elections" and "local election"
+            # alike), so a query that names a tag can be told from one that shares a word with it.
+            # Stop words stay: "by-election" must not become the topic "election".
+            "whole": {"type": "fingerprint", "separator": " ", "max_output_size": 255},
             "joined_pairs": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
                              "output_unigrams": False, "token_separator": "", "filler_token": ""},
         },
@@ -82,6 +86,7 @@ def _analysis():
             "exact": analyzer([], folded),
             "joined": analyzer([], [*folded, "joined_pairs"]),
             "joined_search": analyzer([], folded),
+            "whole_tag": analyzer(list(_CHAR_FILTERS), [*folded, *_SPELLING, "english_stemmer", "whole"]),
             # Headlines as typed, for suggestions.
             "plain": analyzer([], ["lowercase", "asciifolding"]),
             "shingle": analyzer([], ["lowercase", "asciifolding", "shingles"]),
@@ -118,7 +123,9 @@ def index_body():
                 "section_paths": {"type": "keyword"},
                 "authors": {"type": "text", "analyzer": "exact", "fields": {"keyword": {"type": "keyword"}}},
                 "author_slugs": {"type": "keyword"},
-                "tags": {"type": "text", "analyzer": "english", "fields": {"keyword": {"type": "keyword"}}},
+                "tags": {"type": "text", "analyzer": "english", "fields": {
+                    "keyword": {"type": "keyword"},
+                    "whole": {"type": "text", "analyzer": "whole_tag", "norms": False, "index_options": "docs"}}},
                 "tag_slugs": {"type": "keyword"},
                 "published_date": {"type": "date"},
                 "expire_at": {"type": "date"},

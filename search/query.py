@@ -46,6 +46,13 @@ RECENCY_SCALE = "60d"
 RECENCY_INTENT_HALF_LIFE = "180d"
 YEAR_BOOST = 5.0
 MONTH_BOOST = 2.0
+# A query that names a year or asks for the latest wants one edition of a story: articles tagged with
+# a topic the reader named ("local election results": tagged "Local elections") count this many
+# times more, so the date picks among the story's editions, not among everything that shares a word
+# with it (the Stroud by-election). Tuned on the development half: ×2, ×3, ×4 gave recency 0.960,
+# 0.967, 0.968 and old_year 0.970, 0.974, 0.975 (0.941 and 0.961 without), full_form 0.968 at ×4.
+TOPIC_BOOST = 3.0
+TOPIC_MAX_WORDS = 4  # tags are short names: runs of up to four of the reader's words
 # A low-weighted clause for most of the words (one of two, 75% of more) lets related stories fill the
 # tail below the full matches: the Autumn Budget article that only ever says "Budget" is found by
 # "autumn budget 2025".
@@ -409,8 +416,35 @@ def _filters(params):
     return section, date
 
 
+def _topics(understood):
+    """Runs of the reader's words that could be a whole tag ("local election" for "Local elections"),
+    and the dictionary's spelled-out forms ("bank of england" for "BoE"); none for long queries."""
+    words = _WORD.findall(understood.text.replace('"', " "))
+    if len(words) > COMPOUND_MAX_PARTS:
+        return []
+    runs = {" ".join(words[i:j]) for i in range(len(words))
+            for j in range(i + 1, min(i + TOPIC_MAX_WORDS, len(words)) + 1)}
+    runs |= {alternative.text for part in understood.parts for alternative in part.alternatives
+             if not alternative.cased}
+    return sorted(runs)
+
+
+def _on_topic(understood, query):
+    """Articles tagged with a topic the reader named count TOPIC_BOOST times more. Each run is
+    analysed as a whole tag is (tags.whole): "by-election" is not the topic "election"."""
+    topics = _topics(understood)
+    if not topics:
+        return query
+    tagged = {"bool": {"should": [{"match": {"tags.whole": run}} for run in topics]}}
+    return {"function_score": {"query": query, "boost_mode": "multiply",
+                               "functions": [{"filter": tagged, "weight": TOPIC_BOOST}]}}
+
+
 def _scored(understood, query, now):
-    """The year asked for, or else freshness (or the newest, for "latest"), applied to the text score."""
+    """The year asked for, or else freshness (or the newest, for "latest"), applied to the text score;
+    with a date asked for, on-topic articles first."""
+    if understood.year or understood.recency:
+        query = _on_topic(understood, query)
     origin = now.isoformat() if now else "now/h"
     year, month = understood.year, understood.month
     if year and (now or datetime.now(tz=UTC)).year >= year:

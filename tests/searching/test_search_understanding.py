@@ -205,6 +205,31 @@ def test_a_named_month_of_this_year_is_not_outranked_by_a_fresher_article(storie
     assert found[:2] == [february.pk, november.pk]
 
 
+def test_latest_or_a_year_ranks_the_story_the_reader_named_before_one_sharing_its_words(stories, make_article):
+    from datetime import UTC, datetime
+
+    from search.query import SearchParams, search
+
+    # "local election results": the newer by-election story matches the words better (its headline
+    # says "local" and "election"), but the article tagged with the topic the reader named is the
+    # answer. A tag is matched whole: "By-election" is not the topic "election".
+    now = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    council = make_article("Government's council losses in local elections smaller than feared",
+                           body="Counting in the local elections ended overnight, and the results were "
+                           "better than the party expected.",
+                           tags=["Local elections"], published_date=datetime(2026, 5, 8, 7, tzinfo=UTC))
+    by_election = make_article("Former MP wins local by-election", body="The by-election results were declared "
+                               "at the town hall after a local election campaign.",
+                               tags=["By-election"], published_date=datetime(2026, 6, 19, 7, tzinfo=UTC))
+    # (The year query passes without the topic weight too; the first one fails without it.)
+    for q in ("local election results", "local elections 2026"):
+        found = [hit.id for hit in search(SearchParams(q=q, now=now)).hits]
+        assert found[:2] == [council.pk, by_election.pk], q
+    # Without a date asked for, the words alone decide.
+    found = [hit.id for hit in search(SearchParams(q="local election", now=now)).hits]
+    assert found[:2] == [by_election.pk, council.pk]
+
+
 def test_a_month_named_with_its_year_is_also_one_of_the_words(client, stories, make_article):
     from datetime import UTC, datetime
 
