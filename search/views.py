@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from wagtail.models import Page
 
+from core.visibility import visible_ids
 from news.models import ArticlePage
 
 from . import promotions as promotions_
@@ -34,9 +35,7 @@ def _timeout():
 
 def visible(items, key=lambda hit: hit.id):
     """Only the items readers may see now, in the same order."""
-    ids = {key(item) for item in items}
-    readable = ArticlePage.objects.visible(exact=True).filter(pk__in=ids)
-    allowed = set(readable.values_list("pk", flat=True)) if ids else set()
+    allowed = visible_ids(ArticlePage, {key(item) for item in items})  # core.visibility: SQL compiled once
     return [item for item in items if key(item) in allowed]
 
 
@@ -50,7 +49,7 @@ def promoted(params, request=None):
         return []  # the usual case: no need to ask which pages readers may see
     ids = [p.page_id for p in promotions if p.page_id]
     # Articles must also be within their reading time, like every public listing.
-    articles = set(ArticlePage.objects.visible(exact=True).filter(pk__in=ids).values_list("pk", flat=True))
+    articles = visible_ids(ArticlePage, ids)
     pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=ids).specific()
              if not isinstance(page, ArticlePage) or page.pk in articles}
     shown = []
