@@ -6,6 +6,7 @@ Page models use `ReaderPageManager` (`SectionPage.objects.visible()`); any other
 through the functions of the same names (`visible(Page.objects.child_of(home))`).
 """
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from wagtail.models import PageManager, PageQuerySet
 
@@ -24,11 +25,11 @@ def restricted_paths():
         PageViewRestriction.objects.values_list("page__path", "page__depth")))
 
 
-def in_publication_window(pages):
+def in_publication_window(pages, now=None):
     """Drop pages whose time is not now: past their expiry (the scheduler unpublishes them up to 30 s
     late; readers never see them in that gap) or with a go-live time still ahead (only writes around
     Wagtail's publish action make such a live row)."""
-    now = timezone.now()
+    now = now or timezone.now()
     return pages.exclude(expire_at__lte=now).exclude(go_live_at__gt=now)
 
 
@@ -56,12 +57,87 @@ def public(pages):
     return pages.exclude(Exists(restricting))
 
 
-def visible(pages, exact=False):
+def visible(pages, exact=False, now=None):
     """The pages readers may see. exact=True asks the database for the view restrictions instead of
     this process's copy: for the search index and its read-time check, where another process's change
     must be seen at once, not when the purge that follows it arrives."""
     pages = pages.live()
-    return in_publication_window(public(pages) if exact else unrestricted(pages))
+    return in_publication_window(public(pages) if exact else unrestricted(pages), now)
+
+
+# visible_ids(): the SQL of the exact check, per (model, number of ids, database), and where the time
+# and each id go in its parameters. False: this rule could not be compiled ahead (see _compile).
+_compiled = {}
+
+
+def visible_ids(model, ids, using=DEFAULT_DB_ALIAS):
+    """The ids among these of pages readers may see now: visible(exact=True), for search results (the
+    database's view restrictions, not this process's copy).
+
+    The same question comes with every results page, the suggestions and the API, differing only in
+    the time and the ids; building the queryset and compiling it cost ~0.9 ms of CPU of the ~1 ms
+    check. So the SQL is compiled once per process and number of ids, from the rule itself, and run
+    with this request's time and ids in their places; whenever the rule cannot be compiled that way,
+    the queryset is evaluated as before."""
+    ids = sorted({int(pk) for pk in ids})
+    if not ids:
+        return set()
+    key = (model, len(ids), using)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        compiled = _compiled[key] = _compile(model, len(ids), using)
+    now = timezone.now()
+    if compiled is False:
+        return set(_ids_query(model, ids, now).using(using).values_list("pk", flat=True))
+    sql, params = compiled
+    adapt = model._meta.get_field("expire_at").get_db_prep_value
+    connection = connections[using]
+    values = [adapt(now, connection) if place == "now" else ids[place] if isinstance(place, int) else place[1]
+              for place in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _ids_query(model, ids, now):
+    # No ORDER BY (a page queryset sorts by tree path): the caller wants a set.
+    return visible(model._default_manager.filter(pk__in=ids), exact=True, now=now).order_by()
+
+
+def _compile(model, count, using):
+    """(sql, [where each parameter comes from: "now", the index of an id, or ("value", a constant)]),
+    or False. Compiled twice, with different stand-ins for the time and the ids: the SQL must be the
+    same, and every parameter either a stand-in in both (the time or the same id) or the same constant
+    in both. Anything else — a time the rule reads itself, a parameter that depends on the ids in
+    another way — and the rule is not compiled ahead."""
+    from datetime import UTC, datetime
+
+    connection = connections[using]
+    adapt = model._meta.get_field("expire_at").get_db_prep_value
+    runs = []
+    for year, base in ((1971, -1_000_000_000), (1972, -2_000_000_000)):
+        now = datetime(year, 1, 1, 0, 0, 0, 123457, tzinfo=UTC)
+        fake = [base - i for i in range(count)]
+        query = _ids_query(model, fake, now).values_list("pk", flat=True).query
+        sql, params = query.get_compiler(using=using).as_sql()
+        runs.append((sql, list(params), adapt(now, connection), fake))
+    (sql, first, now_1, fake_1), (sql_2, second, now_2, fake_2) = runs
+    if sql != sql_2 or len(first) != len(second):
+        return False
+    places, seen = [], set()
+    for a, b in zip(first, second, strict=True):
+        if a == now_1 and b == now_2:
+            places.append("now")
+        elif a in fake_1 and b in fake_2 and fake_1.index(a) == fake_2.index(b):
+            places.append(fake_1.index(a))
+            seen.add(fake_1.index(a))
+        elif a == b and a != now_1 and a not in fake_1:
+            places.append(("value", a))
+        else:
+            return False
+    if "now" not in places or seen != set(range(count)):
+        return False
+    return sql, places
 
 
 class ReaderPageQuerySet(PageQuerySet):

@@ -180,7 +180,7 @@ def _stat(pid):
 
 def cpu_seconds(pids):
     """CPU time of these processes and of their children that have exited (a PostgreSQL backend
-    that ends moves its time into the postmaster's cutime/cstime), so deltas never go negative."""
+    that ends moves its time into the postmaster's cutime/cstime)."""
     total = 0.0
     for pid in pids:
         try:
@@ -188,6 +188,34 @@ def cpu_seconds(pids):
             total += sum(int(value) for value in fields[11:15]) / CLOCK_TICKS  # utime stime cutime cstime
         except (OSError, IndexError, ValueError):
             pass
+    return total
+
+
+def _reaped_seconds(pid):
+    """CPU time of the children this process has reaped (cutime + cstime), or None if it is gone."""
+    try:
+        return sum(int(value) for value in _stat(pid)[13:15]) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def tree_cpu_seconds(root):
+    """CPU time of a process, its live children and every child it has reaped: a total that only
+    grows while workers come and go (gunicorn replacing a worker after max_requests, a PostgreSQL
+    backend ending). Counting the live children alone, a worker that ended during a measurement took
+    its whole CPU time out of the total (negative deltas; the time reappeared as "other processes"),
+    and one started meanwhile was counted since its start, which is right.
+
+    The kernel moves a child's time into its parent's cutime/cstime when the parent reaps it, so the
+    root's counters and its children are read until neither changed in between: a child reaped
+    between the reads would otherwise be counted twice or not at all."""
+    if root is None:
+        return 0.0
+    for _ in range(10):
+        before, kids = _reaped_seconds(root), children(root)
+        total = cpu_seconds([root, *kids])
+        if before is None or (_reaped_seconds(root) == before and children(root) == kids):
+            return total
     return total
 
 
@@ -203,10 +231,11 @@ class CpuMeter:
     """CPU seconds each component spends between start() and stop()."""
 
     def __init__(self, components):
-        self.components = components  # {name: callable returning pids}; "client" is this process and wrk
+        # {name: callable returning the component's CPU seconds so far}; "client" is this process and wrk
+        self.components = components
 
     def snapshot(self):
-        times = {name: cpu_seconds(pids()) for name, pids in self.components.items()}
+        times = {name: seconds() for name, seconds in self.components.items()}
         own = os.times()
         # Children that have exited count too: wrk, which the page measurements run to completion.
         times["bench client"] = own.user + own.system + own.children_user + own.children_system
@@ -532,13 +561,13 @@ class Bench:
 
     def components(self):
         """What the CPU meter charges time to."""
-        components = {"django (gunicorn)": self.site.worker_pids,
-                      "task worker": lambda: [self.site.worker.pid] if self.site.worker else []}
+        # gunicorn's master with its workers: a worker it replaces (max_requests) stays counted.
+        components = {"django (gunicorn)": lambda: tree_cpu_seconds(self.site.server.pid),
+                      "task worker": lambda: cpu_seconds([self.site.worker.pid] if self.site.worker else [])}
         if self.node is not None:
-            components["opensearch"] = lambda: [self.node.pid()]
+            components["opensearch"] = lambda: cpu_seconds([self.node.pid()])
         if self.postgres is not None:
-            components["postgresql"] = lambda: [self.postgres.postmaster_pid(),
-                                                *children(self.postgres.postmaster_pid())]
+            components["postgresql"] = lambda: tree_cpu_seconds(self.postgres.postmaster_pid())
         return components
 
     def endpoints(self):

@@ -7,14 +7,17 @@ whether its event makes an article visible or hides it.
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from django.urls import reverse
 from taggit.models import Tag
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.batching import defer
 from news.models import ArticleAuthor, ArticlePage, ArticlePageTag, Author, SectionPage
+from pagecache.purge import purge
 
-from . import synonyms
+from . import promotions, synonyms
 from .models import SearchSettings
 from .tasks import sync_articles
 
@@ -101,3 +104,12 @@ def author_or_tag_deleted(sender, instance, **kwargs):
 def synonyms_saved(sender, instance, **kwargs):
     # Synonyms apply at query time: this process reads them again now, others within seconds.
     synonyms.forget()
+
+
+@receiver(post_save, sender=SearchPromotion)
+@receiver(post_delete, sender=SearchPromotion)
+def promotion_changed(sender, instance, **kwargs):
+    # Each process keeps the promotions under the results page's version tokens (search/promotions.py):
+    # a fresh path version for /search/ makes them read again, now and once the change commits.
+    promotions.forget()
+    purge([reverse("search")])

@@ -12,11 +12,12 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
-from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 
+from core.visibility import visible_ids
 from news.models import ArticlePage
 
+from . import promotions as promotions_
 from . import query
 from .models import SearchQueryLog, normalise
 
@@ -34,23 +35,21 @@ def _timeout():
 
 def visible(items, key=lambda hit: hit.id):
     """Only the items readers may see now, in the same order."""
-    ids = {key(item) for item in items}
-    readable = ArticlePage.objects.visible(exact=True).filter(pk__in=ids)
-    allowed = set(readable.values_list("pk", flat=True)) if ids else set()
+    allowed = visible_ids(ArticlePage, {key(item) for item in items})  # core.visibility: SQL compiled once
     return [item for item in items if key(item) in allowed]
 
 
-def promoted(params):
+def promoted(params, request=None):
     """Results editors have promoted for this query (Settings → Promoted search results), on the
     first page of an unfiltered search, and only pages readers may see."""
     if not params.q or params.page != 1 or params.section or params.date:
         return []
-    promotions = list(SearchPromotion.objects.filter(query__query_string=normalise(params.q)).order_by("sort_order"))
+    promotions = promotions_.for_query(normalise(params.q), request)  # kept per process (search/promotions.py)
     if not promotions:
         return []  # the usual case: no need to ask which pages readers may see
     ids = [p.page_id for p in promotions if p.page_id]
     # Articles must also be within their reading time, like every public listing.
-    articles = set(ArticlePage.objects.visible(exact=True).filter(pk__in=ids).values_list("pk", flat=True))
+    articles = visible_ids(ArticlePage, ids)
     pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=ids).specific()
              if not isinstance(page, ArticlePage) or page.pk in articles}
     shown = []
@@ -85,7 +84,7 @@ def run_search(request):
         return params, None, []
     if params.q and params.page == 1:  # counted in memory, written after the response (search.apps)
         SearchQueryLog.record(params.q, found=results.total > 0, relaxed=bool(results.relaxed))
-    return params, results, promoted(params)
+    return params, results, promoted(params, request)
 
 
 def _noindex(response):

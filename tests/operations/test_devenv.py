@@ -144,3 +144,47 @@ def test_a_node_whose_owner_is_alive_is_reused_and_only_an_orphan_is_stopped(tmp
         if owner.poll() is None:
             owner.kill()
         Node(tmp_path).stop()
+
+
+def test_bench_cpu_meter_keeps_a_worker_that_ends_during_the_measurement():
+    """make bench charges CPU to gunicorn's master and its workers as one tree: a worker replaced
+    during a measurement (max_requests) once took its whole CPU time out of the total, which went
+    negative while "other processes" got it."""
+    from devenv.appserver import children
+    from devenv.bench import CpuMeter, cpu_seconds, tree_cpu_seconds
+
+    # A master whose worker burns CPU, then ends and is reaped while the meter runs; then a new worker.
+    code = ("import os, sys, time\n"
+            "def worker(seconds):\n"
+            "    end = time.process_time() + seconds\n"
+            "    while time.process_time() < end: pass\n"
+            "def spawn(seconds):\n"
+            "    pid = os.fork()\n"
+            "    if pid == 0:\n"
+            "        worker(seconds); os._exit(0)\n"
+            "    return pid\n"
+            "first = spawn(0.6)\n"
+            "sys.stdout.write('ready\\n'); sys.stdout.flush()\n"
+            "sys.stdin.readline()\n"
+            "os.waitpid(first, 0)\n"
+            "os.waitpid(spawn(0.2), 0)\n"
+            "sys.stdout.write('done\\n'); sys.stdout.flush()\n"
+            "sys.stdin.readline()\n")
+    master = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert master.stdout.readline() == "ready\n"
+        while cpu_seconds(children(master.pid)) < 0.2:  # the first worker has been busy a while
+            pass
+        tree = CpuMeter({"tree": lambda: tree_cpu_seconds(master.pid)})
+        workers_only = CpuMeter({"workers": lambda: cpu_seconds(children(master.pid))})
+        tree.start(), workers_only.start()
+        master.stdin.write("go\n"), master.stdin.flush()
+        assert master.stdout.readline() == "done\n"
+        spent, old_way = tree.stop()["tree"], workers_only.stop()["workers"]
+        first_before = workers_only.before[0]["workers"]  # the first worker's CPU when the meter started
+    finally:
+        master.stdin.close()
+        master.wait(timeout=10)
+    assert old_way < 0  # the bug this guards against: the ended worker's earlier time subtracted
+    # The rest of the first worker (0.6 s less what it had spent at start()) and all of the second (0.2 s).
+    assert abs(spent - (0.8 - first_before)) < 0.1
