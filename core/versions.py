@@ -77,17 +77,20 @@ def replace_site_version():
 _derived = {}  # name -> (site version, value), this process's copies
 
 
-def until_next_purge(name, compute):
-    """compute(), kept in this process until the next whole-site purge (the site version changes).
+def until_next_purge(name, compute, version=None):
+    """compute(), kept in this process until the next whole-site purge (the site version changes),
+    or until `version` changes when the caller gives one (the page cache's versions of a path, for
+    facts that purging that path covers: editors' promoted results and /search/).
 
-    For facts that every whole-site purge covers, read on every page (the view restrictions): one
-    cache read instead of a query. The value is keyed by the version read before computing, so a
-    value computed from a state that a purge then changed is never used after it. When the cache
-    cannot be read, compute() runs every time."""
-    try:
-        version = site_version()
-    except Exception:
-        return compute()
+    For facts read on every page (the view restrictions): one cache read instead of a query. The
+    value is keyed by the version read before computing, so a value computed from a state that a
+    purge then changed is never used after it. When the cache cannot be read, compute() runs every
+    time."""
+    if version is None:
+        try:
+            version = site_version()
+        except Exception:
+            return compute()
     held = _derived.get(name)
     if held is not None and held[0] == version:
         return held[1]

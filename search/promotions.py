@@ -15,11 +15,12 @@ import logging
 
 from django.urls import reverse
 
+from core import versions
 from pagecache import store
 
 logger = logging.getLogger(__name__)
 
-_held = {"versions": None, "by_query": {}}
+HELD = "search-promotions"  # the name of this process's copy (core.versions.until_next_purge)
 
 
 def _versions(request):
@@ -42,17 +43,13 @@ def _read():
 def for_query(normalised, request=None):
     """The promotions of this (normalised) query, in their order."""
     try:
-        versions = _versions(request)
+        held_under = _versions(request)
     except Exception:  # the cache is unreachable: ask the database
         logger.warning("page cache versions unavailable; promotions read from the database", exc_info=True)
         return _read().get(normalised, [])
-    if _held["versions"] != versions:
-        # Keyed by the versions read before reading: a change committed meanwhile has replaced them.
-        _held.update(versions=None, by_query=_read())
-        _held["versions"] = versions
-    return _held["by_query"].get(normalised, [])
+    return versions.until_next_purge(HELD, _read, version=held_under).get(normalised, [])
 
 
 def forget():
     """Read the promotions again on the next search (a change in this process, before its purge)."""
-    _held.update(versions=None, by_query={})
+    versions.forget(HELD)
