@@ -368,7 +368,7 @@ class _Clauses:
 EXACT, CLOSE, RELAXED = "exact", "close", "relaxed"
 
 
-def _text_query(understood, mode=EXACT, clauses=None):
+def _text_query(understood, mode=EXACT, clauses=None, scored_once=True):
     """The scoring part of a search (no filters), in one of three modes:
     - EXACT (every search starts here): articles with all the words; below them, weighted low,
       those with most of them, and for longer queries those with some of them;
@@ -388,6 +388,10 @@ def _text_query(understood, mode=EXACT, clauses=None):
         if some is not None:
             should.append({"bool": {**some["bool"], "boost": LOOSE_BOOST, "_name": "some"}})
         ranking = []
+    elif scored_once and len(parts) > 1 and not understood.phrases:
+        should, ranking = _words_scored_once(clauses)
+        if mode == CLOSE:
+            should.append({"bool": {**clauses.all_words(fuzzy=True)["bool"], "boost": FUZZY_BOOST, "_name": "close"}})
     else:
         ranking = clauses.ranking()
         should = [{"bool": {**clauses.all_words()["bool"], "_name": "all"}}]
@@ -409,6 +413,38 @@ def _text_query(understood, mode=EXACT, clauses=None):
             # "tarik mehmood" finds Tariq Mahmood too, below the exact matches.
             should.append({"bool": {**clauses.all_words(fuzzy=True)["bool"], "boost": FUZZY_BOOST, "_name": "close"}})
     return {"bool": {"must": [{"bool": {"should": should, "minimum_should_match": 1}}], "should": ranking}}
+
+
+def _words_scored_once(clauses):
+    """The EXACT clauses of a query of several words (no quoted phrase), scored in one pass: the words
+    are scored once and the score multiplied by what the article has — every word 1 + LOOSE_BOOST
+    (+ SOME_BOOST for longer queries), most of them LOOSE_BOOST (+ SOME_BOOST), some SOME_BOOST. That
+    is the sum the separate "all", "most" and "some" clauses gave (the same results, in the same
+    order, for all 576 judged queries), but each word's clause (a field each, up to nine) is scored
+    once instead of two or three times; the filters only test membership. At 100,000 articles
+    OpenSearch's `took` fell from ~13 to ~10 ms for two words and from ~31 to ~27 ms for the
+    longest questions."""
+    parts = clauses.understood.parts
+    long = len(parts) >= SOME_MIN_PARTS
+    tail = SOME_BOOST if long else 0.0
+    all_words = {"bool": {"filter": clauses.all_words()["bool"]["must"], "_name": "all"}}
+    most = {"bool": {"filter": [clauses.some_words(LOOSE_MATCH)], "_name": "most"}}
+    functions = [{"filter": all_words, "weight": 1 + LOOSE_BOOST + tail}]
+    if long:
+        functions += [{"filter": most, "weight": LOOSE_BOOST + tail}, {"weight": tail}]
+        matched = {"bool": {**clauses.some_words(SOME_MATCH)["bool"], "_name": "some"}}
+    else:
+        functions += [{"weight": LOOSE_BOOST}]
+        matched = {"bool": {**clauses.some_words(LOOSE_MATCH)["bool"], "_name": "most"}}
+    # (The names say which kind of match a result is; OpenSearch works them out for the shown hits only.)
+    words = {"function_score": {"query": matched, "functions": functions, "score_mode": "max",
+                                "boost_mode": "multiply"}}
+    ranking = clauses.ranking()
+    if long and ranking:
+        # Word pairs and the year only add to articles with most of the words: two words of a long
+        # question side by side ("people died") must not lift a story about something else.
+        ranking = [{"bool": {"filter": [most["bool"]["filter"][0]], "should": ranking}}]
+    return [words], ranking
 
 
 def _visible():
@@ -506,10 +542,6 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=Non
             "dates": {"filter": {"bool": {"filter": section_filter}},
                       "aggs": {"ranges": {"date_range": {"field": "published_date", "keyed": True, "ranges": [
                           {"key": key, "from": start} for key, _, start in DATE_RANGES]}}}},
-            # How many of the results have every word (relaxed: a close spelling of every word):
-            # when none do, the page says the search was widened.
-            "complete": {"filter": {"bool": {"filter": [clauses.all_words(fuzzy=mode == RELAXED)]
-                                             + section_filter + date_filter}}},
         },
         "from": (params.page - 1) * size,
         "size": size,
@@ -526,10 +558,21 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=Non
             },
         },
     }
-    if mode != EXACT:
-        # Highlighting close spellings would cost as much as finding them (the fuzzy terms are
-        # expanded again for every field of every hit): mark the words as typed only.
-        body["highlight"]["highlight_query"] = _text_query(understood, EXACT, clauses)
+    if mode != EXACT or len(understood.parts) > 1:
+        # How many of the results have every word (relaxed: a close spelling of every word): when
+        # none do, the page says the search was widened. An exact search of one word (or of quoted
+        # phrases only) matches nothing else, so its total says it: no second pass over the matches.
+        body["aggs"]["complete"] = {"filter": {"bool": {"filter": [clauses.all_words(fuzzy=mode == RELAXED)]
+                                                        + section_filter + date_filter}}}
+    # The words as typed, in separate clauses. Highlighting close spellings would cost as much as
+    # finding them (the fuzzy terms are expanded again for every field of every hit); and in the
+    # scored-once form (_words_scored_once) the highlighter misses words ("markets rally" left its
+    # headline unmarked). With the same wrapping as the query, the marks are exactly as before
+    # (checked on the 576 judged queries); it is read for the shown hits only.
+    separate = _text_query(understood, EXACT, clauses, scored_once=False)
+    body["highlight"]["highlight_query"] = (separate if mode != EXACT else
+                                            {"bool": {"must": [_scored(understood, separate, params.now)],
+                                                      "filter": [_visible()]}})
     if params.sort == "newest":
         body["sort"] = [{"published_date": {"order": "desc"}}, "_score"]
     if params.q and params.page == 1 and (mode != EXACT if suggest is None else suggest):
@@ -656,7 +699,8 @@ def _search(params, size, timeout):
     # A short query asks for "Did you mean" in its first request: when few articles have every word,
     # the second pass and the check that the suggestion finds anything then go in one round trip.
     response = _call(client.search, index=alias_name(), body=body(EXACT, suggest=short), **extra)
-    complete, total = response["aggregations"]["complete"]["doc_count"], response["hits"]["total"]["value"]
+    total = response["hits"]["total"]["value"]
+    complete = response["aggregations"]["complete"]["doc_count"] if "complete" in response["aggregations"] else total
     suggestion = _suggestion(response, params) if complete < FEW_RESULTS else ""
     # No article has most of the words: close spellings of all of them, or any of them. Few articles
     # have every word of a short query (a name, a misspelling): close spellings below them.
