@@ -422,8 +422,7 @@ def _words_scored_once(clauses):
     is the sum the separate "all", "most" and "some" clauses gave (the same results, in the same
     order, for all 576 judged queries), but each word's clause (a field each, up to nine) is scored
     once instead of two or three times; the filters only test membership. At 100,000 articles
-    OpenSearch's `took` fell from ~13 to ~10 ms for two words and from ~31 to ~27 ms for the
-    longest questions."""
+    OpenSearch's `took` for the bench's queries of several words fell by 10-13% (docs/benchmarks.md)."""
     parts = clauses.understood.parts
     long = len(parts) >= SOME_MIN_PARTS
     tail = SOME_BOOST if long else 0.0
