@@ -388,7 +388,7 @@ def _text_query(understood, mode=EXACT, clauses=None, scored_once=True):
         if some is not None:
             should.append({"bool": {**some["bool"], "boost": LOOSE_BOOST, "_name": "some"}})
         ranking = []
-    elif scored_once and len(parts) > 1 and not understood.phrases:
+    elif scored_once and _scores_once(understood):
         should, ranking = _words_scored_once(clauses)
         if mode == CLOSE:
             should.append({"bool": {**clauses.all_words(fuzzy=True)["bool"], "boost": FUZZY_BOOST, "_name": "close"}})
@@ -413,6 +413,11 @@ def _text_query(understood, mode=EXACT, clauses=None, scored_once=True):
             # "tarik mehmood" finds Tariq Mahmood too, below the exact matches.
             should.append({"bool": {**clauses.all_words(fuzzy=True)["bool"], "boost": FUZZY_BOOST, "_name": "close"}})
     return {"bool": {"must": [{"bool": {"should": should, "minimum_should_match": 1}}], "should": ranking}}
+
+
+def _scores_once(understood):
+    """Whether an EXACT or CLOSE search takes the scored-once form (_words_scored_once)."""
+    return len(understood.parts) > 1 and not understood.phrases
 
 
 def _words_scored_once(clauses):
@@ -563,15 +568,16 @@ def search_body(params, size=PAGE_SIZE, mode=EXACT, understood=None, suggest=Non
         # phrases only) matches nothing else, so its total says it: no second pass over the matches.
         body["aggs"]["complete"] = {"filter": {"bool": {"filter": [clauses.all_words(fuzzy=mode == RELAXED)]
                                                         + section_filter + date_filter}}}
-    # The words as typed, in separate clauses. Highlighting close spellings would cost as much as
-    # finding them (the fuzzy terms are expanded again for every field of every hit); and in the
-    # scored-once form (_words_scored_once) the highlighter misses words ("markets rally" left its
-    # headline unmarked). With the same wrapping as the query, the marks are exactly as before
-    # (checked on the 576 judged queries); it is read for the shown hits only.
-    separate = _text_query(understood, EXACT, clauses, scored_once=False)
-    body["highlight"]["highlight_query"] = (separate if mode != EXACT else
-                                            {"bool": {"must": [_scored(understood, separate, params.now)],
-                                                      "filter": [_visible()]}})
+    if mode != EXACT or _scores_once(understood):
+        # The words as typed, in separate clauses. Highlighting close spellings would cost as much
+        # as finding them (the fuzzy terms are expanded again for every field of every hit); and in
+        # the scored-once form the highlighter misses words ("markets rally" left its headline
+        # unmarked). With the same wrapping as the query, the marks are exactly as before (checked
+        # on the 576 judged queries). Other exact searches highlight with the query itself.
+        separate = _text_query(understood, EXACT, clauses, scored_once=False)
+        body["highlight"]["highlight_query"] = (separate if mode != EXACT else
+                                                {"bool": {"must": [_scored(understood, separate, params.now)],
+                                                          "filter": [_visible()]}})
     if params.sort == "newest":
         body["sort"] = [{"published_date": {"order": "desc"}}, "_score"]
     if params.q and params.page == 1 and (mode != EXACT if suggest is None else suggest):
